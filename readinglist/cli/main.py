@@ -1,0 +1,143 @@
+"""The `readinglist` command: no subcommand opens the window; subcommands work on the library.
+
+A thin layer over `readinglist.core.library.Library`: it parses arguments, calls one service and
+prints the result. User errors print one `error:` line on stderr and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from readinglist._version import __version__
+from readinglist.cli import commands
+from readinglist.core.errors import UserError
+
+
+def _paper_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a paper id: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"not a paper id: {text!r}")
+    return value
+
+
+def _year(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+    if not 1900 <= value <= 2999:
+        raise argparse.ArgumentTypeError(f"not a plausible year: {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="readinglist",
+        description="A reading list of research papers from daily feed dumps. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"readinglist {__version__}")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="library file (default: $READINGLIST_DB, else library.sqlite in the user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text)
+
+    gui = add("gui", "open the window (the default)")
+    gui.add_argument("--screenshot", type=Path, metavar="FILE",
+                     help="render the window to a PNG file once the library is loaded, and exit")  # fmt: skip
+
+    p = add("import", "import feed dump files and folders (folders are searched recursively)")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--year", type=_year, help="the year of the listing dates (default: inferred "
+                   "from each file's modification date)")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print the summary as a JSON object")
+
+    p = add("list", "list papers")
+    _add_filters(p)
+    p.add_argument("--all", action="store_true", help="include hidden duplicates")
+    p.add_argument("--sort", choices=["id", "title", "date"], default="id")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+    p = add("show", "show papers in full")
+    p.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+    for name, help_text in (
+        ("star", "star papers"),
+        ("unstar", "remove the star from papers"),
+        ("read", "mark papers read"),
+        ("unread", "mark papers unread"),
+    ):
+        p = add(name, help_text)
+        p.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+
+    for name, help_text in (("tag", "add tags to a paper"), ("untag", "remove tags from a paper")):
+        p = add(name, help_text)
+        p.add_argument("id", type=_paper_id, metavar="ID")
+        p.add_argument("tags", nargs="+", metavar="TAG")
+
+    p = add("note", "set a paper's note (empty text clears it)")
+    p.add_argument("id", type=_paper_id, metavar="ID")
+    p.add_argument("text", metavar="TEXT")
+
+    p = add("duplicates", "list duplicate groups with the reasons and scores that made them")
+    p.add_argument("--recheck", action="store_true",
+                   help="first regroup every record again (your merges and splits are kept)")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+    p = add("merge", "make papers one paper, shown as the first ID")
+    p.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+
+    p = add("split", "say a hidden duplicate is a different paper, and show it again")
+    p.add_argument("id", type=_paper_id, metavar="ID")
+
+    p = add("search", "fuzzy search titles, abstracts, tags and notes")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--limit", type=int, default=10, metavar="N")
+    _add_filters(p)
+    p.add_argument("--all", action="store_true", help="include hidden duplicates")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+    p = add("export", "export papers to BibTeX or CSV")
+    p.add_argument("--format", choices=["bibtex", "csv"], required=True)
+    p.add_argument("--output", "-o", type=Path, metavar="FILE", help="default: standard output")
+    _add_filters(p)
+    p.add_argument("--query", metavar="TEXT", help="only the papers this search finds")
+    p.add_argument("--ids", nargs="+", type=_paper_id, metavar="ID", help="only these papers")
+    p.add_argument("--ascii", action="store_true", help="BibTeX: write LaTeX commands, not UTF-8")
+    p.add_argument("--no-bom", action="store_true", help="CSV: no UTF-8 byte-order mark")
+    return parser
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--starred", action="store_true", help="only starred papers")
+    p.add_argument("--unread", action="store_true", help="only unread papers")
+    p.add_argument("--tag", metavar="TAG", help="only papers with this tag")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return commands.run(args)
+    except UserError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `readinglist list | head`: the reader went away; that is not an error.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,169 @@
+"""What the user says about papers: stars, read state, tags and notes.
+
+Every operation names papers by id; an id of a hidden duplicate record means the paper it is hidden
+under. Setting a flag or adding a tag writes it on the visible record; clearing a flag or removing
+a tag clears it on every record of the group, because the visible paper shows them combined.
+Each record keeps its own values, which is what lets a split give a record back exactly its own.
+
+`snapshot` and `restore` capture and put back the annotations of whole groups: the window's undo.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from readinglist.core import duplicates, searchindex
+from readinglist.core.clock import now_iso
+from readinglist.core.errors import UserError
+from readinglist.core.records import Change
+
+MAX_TAG_LENGTH = 100
+
+
+def clean_tag(name: str) -> str:
+    """Tags are single-line, trimmed and non-empty; case is kept but ignored when matching."""
+    tag = " ".join(name.split())
+    if not tag:
+        raise UserError("a tag cannot be empty")
+    if len(tag) > MAX_TAG_LENGTH:
+        raise UserError(f"a tag can be at most {MAX_TAG_LENGTH} characters long")
+    return tag
+
+
+def _groups(cur: sqlite3.Cursor, ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(duplicates.group_of(cur, i) for i in ids))
+
+
+def _members(cur: sqlite3.Cursor, groups: Sequence[int]) -> list[int]:
+    return [m for g in groups for m in duplicates.members_of(cur, g)]
+
+
+def _touch(cur: sqlite3.Cursor, ids: Sequence[int]) -> None:
+    cur.executemany("UPDATE paper SET updated_at = ? WHERE id = ?", [(now_iso(), i) for i in ids])
+
+
+def set_flag(cur: sqlite3.Cursor, ids: Iterable[int], flag: str, value: bool) -> Change:
+    """Star/unstar (flag "starred") or mark read/unread (flag "read")."""
+    if flag not in ("starred", "read"):
+        raise ValueError(flag)
+    groups = _groups(cur, ids)
+    targets = groups if value else _members(cur, groups)
+    cur.executemany(
+        f"UPDATE paper SET {flag} = ?, updated_at = ? WHERE id = ?",
+        [(int(value), now_iso(), i) for i in targets],
+    )
+    word = {("starred", True): "starred", ("starred", False): "unstarred",
+            ("read", True): "marked read", ("read", False): "marked unread"}[(flag, value)]  # fmt: skip
+    return Change(papers=frozenset(groups), message=f"{word} {_count(groups)}")
+
+
+def _count(groups: Sequence[int]) -> str:
+    return "1 paper" if len(groups) == 1 else f"{len(groups)} papers"
+
+
+def add_tags(cur: sqlite3.Cursor, ids: Iterable[int], names: Iterable[str]) -> Change:
+    groups = _groups(cur, ids)
+    tags = [clean_tag(n) for n in names]
+    tag_ids = [_tag_id(cur, t) for t in tags]
+    cur.executemany(
+        "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) VALUES (?, ?)",
+        [(g, t) for g in groups for t in tag_ids],
+    )
+    _touch(cur, groups)
+    searchindex.refresh_annotations(cur, groups)
+    return Change(
+        papers=frozenset(groups), tags=True, message=f"tagged {_count(groups)} {', '.join(tags)}"
+    )
+
+
+def remove_tags(cur: sqlite3.Cursor, ids: Iterable[int], names: Iterable[str]) -> Change:
+    groups = _groups(cur, ids)
+    members = _members(cur, groups)
+    tags = [clean_tag(n) for n in names]
+    rows = cur.execute(
+        f"SELECT id FROM tag WHERE name IN ({','.join('?' * len(tags))})", tags
+    ).fetchall()
+    cur.executemany(
+        "DELETE FROM paper_tag WHERE paper_id = ? AND tag_id = ?",
+        [(m, t) for m in members for (t,) in rows],
+    )
+    # A tag no paper carries any more is forgotten, so the sidebar and completion stay tidy.
+    cur.execute("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM paper_tag)")
+    _touch(cur, groups)
+    searchindex.refresh_annotations(cur, members)
+    return Change(
+        papers=frozenset(groups), tags=True, message=f"untagged {_count(groups)} {', '.join(tags)}"
+    )
+
+
+def _tag_id(cur: sqlite3.Cursor, name: str) -> int:
+    row = cur.execute("SELECT id FROM tag WHERE name = ?", (name,)).fetchone()
+    if row is not None:
+        return int(row[0])
+    return int(cur.execute("INSERT INTO tag (name) VALUES (?) RETURNING id", (name,)).fetchone()[0])
+
+
+def set_note(cur: sqlite3.Cursor, paper_id: int, text: str) -> Change:
+    """Replace a paper's note ("" clears it).
+
+    The visible paper shows the notes of its whole group joined; the new text replaces all of it,
+    so it is stored on the visible record and the hidden records' notes are cleared.
+    """
+    group = duplicates.group_of(cur, paper_id)
+    members = duplicates.members_of(cur, group)
+    now = now_iso()
+    cur.execute("UPDATE paper SET note = ?, updated_at = ? WHERE id = ?", (text, now, group))
+    cur.executemany(
+        "UPDATE paper SET note = '' WHERE id = ? AND note != ''", [(m,) for m in members[1:]]
+    )
+    searchindex.refresh_annotations(cur, members)
+    return Change(papers=frozenset({group}), message="note saved" if text else "note cleared")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The annotations of some records, exactly: (id, starred, read, note, tag names)."""
+
+    rows: tuple[tuple[int, bool, bool, str, tuple[str, ...]], ...]
+
+
+def snapshot(cur: sqlite3.Cursor, ids: Iterable[int]) -> Snapshot:
+    """Capture the annotations of every record in the groups of these papers."""
+    members = _members(cur, _groups(cur, ids))
+    rows = []
+    for m in members:
+        starred, read, note = cur.execute(
+            "SELECT starred, read, note FROM paper WHERE id = ?", (m,)
+        ).fetchone()
+        names = tuple(
+            r[0]
+            for r in cur.execute(
+                "SELECT t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"
+                " WHERE pt.paper_id = ? ORDER BY t.name",
+                (m,),
+            )
+        )
+        rows.append((m, bool(starred), bool(read), note, names))
+    return Snapshot(tuple(rows))
+
+
+def restore(cur: sqlite3.Cursor, snap: Snapshot) -> Change:
+    """Put annotations back exactly as captured."""
+    now = now_iso()
+    for paper_id, starred, read, note, names in snap.rows:
+        cur.execute(
+            "UPDATE paper SET starred = ?, read = ?, note = ?, updated_at = ? WHERE id = ?",
+            (int(starred), int(read), note, now, paper_id),
+        )
+        cur.execute("DELETE FROM paper_tag WHERE paper_id = ?", (paper_id,))
+        cur.executemany(
+            "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) VALUES (?, ?)",
+            [(paper_id, _tag_id(cur, n)) for n in names],
+        )
+    cur.execute("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM paper_tag)")
+    ids = [r[0] for r in snap.rows]
+    searchindex.refresh_annotations(cur, ids)
+    groups = _groups(cur, ids)
+    return Change(papers=frozenset(groups), tags=True, message="restored")

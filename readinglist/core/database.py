@@ -1,0 +1,205 @@
+"""The one entry point to a library file: open, check, back up, migrate, and run transactions.
+
+Several programs may use one library at once (the window and a command line): SQLite in WAL mode
+lets readers go on while one writer writes, every write transaction starts with BEGIN IMMEDIATE so
+two writers queue for the lock instead of failing halfway, and a generous busy timeout makes the
+second writer wait rather than report "database is locked".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+
+from readinglist.core.errors import DatabaseError, SchemaTooNewError
+from readinglist.core.migrations import APPLICATION_ID, CURRENT_VERSION, STEPS
+
+BUSY_TIMEOUT_SECONDS = 60
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class Database:
+    """A library file. Use `read()` and `write()` for transactions."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+
+    @classmethod
+    def open(cls, path: Path | str) -> Database:
+        """Open (creating if needed) and upgrade the library at `path`.
+
+        Raises `DatabaseError` for anything that is not a readinglist library and
+        `SchemaTooNewError` for a library written by a newer version.
+        """
+        path = Path(path).expanduser()
+        _check_is_sqlite(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"{path}: cannot create its folder: {exc.strerror}") from None
+        engine = create_engine(
+            f"sqlite:///{path}",
+            connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        )
+        _install_connection_hooks(engine)
+        db = cls(path, engine)
+        try:
+            db._upgrade()
+        except BaseException:
+            engine.dispose()
+            raise
+        return db
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction: a consistent snapshot, never blocking the writer."""
+        with translate_errors(self.path), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: all or nothing, and one writer at a time across processes."""
+        with translate_errors(self.path), self.engine.connect() as conn:
+            conn.info["begin_immediate"] = True
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.info.pop("begin_immediate", None)
+
+    # -- schema ------------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        with self.read() as conn:
+            return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+
+    def _upgrade(self) -> None:
+        with self.read() as conn:
+            version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+            app_id = int(conn.exec_driver_sql("PRAGMA application_id").scalar_one())
+            tables = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one()
+        if app_id != APPLICATION_ID and tables:
+            raise DatabaseError(f"{self.path}: a SQLite database, but not a readinglist library")
+        if version > CURRENT_VERSION:
+            raise SchemaTooNewError(
+                f"{self.path}: this library was written by a newer readinglist (schema {version}; "
+                f"this version knows up to {CURRENT_VERSION}); upgrade readinglist to open it"
+            )
+        if version == CURRENT_VERSION:
+            return
+        if tables:
+            self.backup(self.path.with_name(f"{self.path.name}.schema-v{version}.{_stamp()}.bak"))
+        with self.write() as conn:
+            # Another process may have upgraded the file while we waited for the write lock.
+            version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+            for step in STEPS:
+                if step.version <= version:
+                    continue
+                for statement in _statements(step.sql):
+                    conn.exec_driver_sql(statement)
+                if step.backfill is not None:
+                    step.backfill(conn)
+                conn.exec_driver_sql(f"PRAGMA user_version = {step.version}")
+            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def backup(self, target: Path) -> Path:
+        """Copy the whole library, consistently, to `target` (SQLite's online backup)."""
+        with translate_errors(self.path):
+            source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
+            try:
+                dest = sqlite3.connect(target)
+                try:
+                    source.backup(dest)
+                finally:
+                    dest.close()
+            finally:
+                source.close()
+        return target
+
+
+def raw_cursor(conn: Connection | sqlite3.Cursor) -> sqlite3.Cursor:
+    """The sqlite3 cursor under a SQLAlchemy connection, for the hot paths (bulk import, search)."""
+    if isinstance(conn, sqlite3.Cursor):
+        return conn
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver.cursor()
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";\n") if s.strip()]
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _check_is_sqlite(path: Path) -> None:
+    """Refuse a file that exists but is not SQLite, before SQLite gets a chance to touch it."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        raise DatabaseError(f"{path}: is a folder, not a library file") from None
+    except OSError as exc:
+        raise DatabaseError(f"{path}: cannot read: {exc.strerror}") from None
+    if header and header != _SQLITE_HEADER:
+        raise DatabaseError(f"{path}: not a readinglist library (not a SQLite database)")
+
+
+def _install_connection_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Let us issue BEGIN ourselves (the driver's implicit BEGIN is always DEFERRED).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL never corrupts the file; a power cut may only lose the last commits.
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("begin_immediate") else "BEGIN")
+
+
+@contextmanager
+def translate_errors(path: Path) -> Iterator[None]:
+    """Turn environment failures (locked, corrupt, full, read-only) into one-line `DatabaseError`s."""
+    try:
+        yield
+    except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.OperationalError,
+            sqlite3.DatabaseError) as exc:  # fmt: skip
+        original = getattr(exc, "orig", exc)
+        text = str(original).lower()
+        if "locked" in text or "busy" in text:
+            reason = f"the library is busy: another program held it for over {BUSY_TIMEOUT_SECONDS}s"
+        elif "not a database" in text or "malformed" in text or "corrupt" in text:
+            reason = "the library file is damaged (not a usable SQLite database)"
+        elif "full" in text:
+            reason = "the disk is full"
+        elif "readonly" in text or "read-only" in text:
+            reason = "the library file is read-only"
+        elif "unable to open" in text:
+            reason = "cannot open the library file"
+        elif "disk i/o" in text:
+            reason = "a disk error occurred while using the library"
+        else:
+            raise
+        raise DatabaseError(f"{path}: {reason}") from None

@@ -1,0 +1,436 @@
+"""Duplicate groups in the database: finding them at import, rechecking, merging and splitting.
+
+The decisions (which records are one paper) live in `paper.duplicate_of`: NULL for the visible
+record of a group, the visible record's id for each hidden one. `dup_by` says who decided:
+"auto" (detection, which a recheck may revise) or "user" (a merge, which nothing undoes). A split
+records a cannot-link pair, which detection and rechecks respect forever.
+
+The evidence (titles and abstracts compared) is the pure `dedup` module's job; this module only
+finds candidates through the blocking keys stored in `dedup_key` and applies the verdicts.
+Annotations are never moved: each record keeps its own stars, tags and notes, and the visible
+paper shows them combined (see `papers.py`), so a split gives a record back exactly what it had.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from readinglist.core import dedup
+from readinglist.core.clock import now_iso
+from readinglist.core.database import raw_cursor
+from readinglist.core.errors import UnknownPaperError, UserError
+from readinglist.core.records import Change
+
+# A blocking key shared by more records than this is too common to say anything (like a stock
+# opening sentence); it is not used to find candidates, which keeps import time linear.
+MAX_KEY_POSTINGS = 64
+
+AUTO = "auto"
+USER = "user"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    title: str
+    abstract: str
+    group: int  # id of the visible record of its group
+
+
+@dataclass(frozen=True)
+class Found:
+    """A new record's best match in the library."""
+
+    record: Candidate
+    match: dedup.Match
+
+
+
+def _in_chunks(values: Sequence[int], size: int = 500) -> Iterable[tuple[str, Sequence[int]]]:
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        yield ",".join("?" * len(chunk)), chunk
+
+
+class Matcher:
+    """Finds, for records about to be added, the existing record of the same paper, if any.
+
+    `prefetch` loads the candidates of a whole file in two queries; `add` makes records of the
+    current transaction candidates for the ones after them; `flush` writes their keys.
+    """
+
+    def __init__(self, cur: sqlite3.Cursor) -> None:
+        self._cur = cur
+        self._postings: dict[int, list[int]] = defaultdict(list)
+        self._records: dict[int, Candidate] = {}
+        self._pending_keys: list[tuple[int, int]] = []
+
+    def prefetch(self, keys: Iterable[int]) -> None:
+        wanted = sorted({k for k in keys if k not in self._postings})
+        ids: set[int] = set()
+        for marks, chunk in _in_chunks(wanted):
+            for key, paper_id in self._cur.execute(
+                f"SELECT key, paper_id FROM dedup_key WHERE key IN ({marks})", chunk
+            ):
+                self._postings[key].append(paper_id)
+                ids.add(paper_id)
+        missing = sorted(ids - self._records.keys())
+        for marks, chunk in _in_chunks(missing):
+            for row in self._cur.execute(
+                "SELECT id, title, abstract, coalesce(duplicate_of, id) FROM paper"
+                f" WHERE id IN ({marks})",
+                chunk,
+            ):
+                self._records[row[0]] = Candidate(*row)
+
+    def find(self, title: str, abstract: str, keys: Sequence[int]) -> Found | None:
+        self.prefetch(keys)
+        seen: set[int] = set()
+        best: Found | None = None
+        for key in keys:
+            posting = self._postings.get(key, ())
+            if len(posting) > MAX_KEY_POSTINGS:
+                continue
+            for paper_id in posting:
+                if paper_id in seen:
+                    continue
+                seen.add(paper_id)
+                record = self._records[paper_id]
+                match = dedup.compare(title, abstract, record.title, record.abstract)
+                if match.same and (best is None or _strength(match) > _strength(best.match)):
+                    best = Found(record, match)
+        return best
+
+    def add(self, paper_id: int, title: str, abstract: str, keys: Sequence[int], group: int) -> None:
+        self._records[paper_id] = Candidate(paper_id, title, abstract, group)
+        for key in dict.fromkeys(keys):
+            self._postings[key].append(paper_id)
+            self._pending_keys.append((key, paper_id))
+
+    def regroup(self, old_group: int, new_group: int) -> None:
+        for paper_id, record in list(self._records.items()):
+            if record.group == old_group:
+                self._records[paper_id] = Candidate(paper_id, record.title, record.abstract,
+                                                    new_group)  # fmt: skip
+
+    def flush(self) -> None:
+        self._cur.executemany(
+            "INSERT OR IGNORE INTO dedup_key (key, paper_id) VALUES (?, ?)", self._pending_keys
+        )
+        self._pending_keys.clear()
+
+
+def _strength(match: dedup.Match) -> tuple[float, float]:
+    return (match.abstract_score or 0.0, match.title_score)
+
+
+def _completeness(title: str, abstract: str, paper_id: int) -> tuple[int, int, int]:
+    """Which record of a group is shown: the fullest abstract, then the longer title, then the
+    oldest record. It depends only on the texts, so re-importing never changes the choice."""
+    return (len(abstract), len(title), -paper_id)
+
+
+def _user_pinned(cur: sqlite3.Cursor, group: int) -> bool:
+    """A group whose visible record the user chose by merging keeps it."""
+    return cur.execute(
+        "SELECT 1 FROM paper WHERE duplicate_of = ? AND dup_by = 'user' LIMIT 1", (group,)
+    ).fetchone() is not None
+
+
+def attach(cur: sqlite3.Cursor, paper_id: int, found: Found, title: str, abstract: str) -> int:
+    """Hide a new record under its paper, or show it instead if it is more complete.
+
+    Returns the id of the group's visible record afterwards.
+    """
+    group = found.record.group
+    shown_title, shown_abstract = cur.execute(
+        "SELECT title, abstract FROM paper WHERE id = ?", (group,)
+    ).fetchone()
+    reason = f"matches #{found.record.id}: {found.match.reason}"
+    more_complete = _completeness(title, abstract, paper_id) > _completeness(
+        shown_title, shown_abstract, group
+    )
+    if more_complete and not _user_pinned(cur, group):
+        back = dedup.compare(shown_title, shown_abstract, title, abstract)
+        cur.execute("UPDATE paper SET duplicate_of = ? WHERE duplicate_of = ?", (paper_id, group))
+        _hide(cur, group, paper_id, AUTO, back, f"matches #{paper_id}: {back.reason}")
+        return paper_id
+    _hide(cur, paper_id, group, AUTO, found.match, reason)
+    return group
+
+
+def _hide(
+    cur: sqlite3.Cursor, paper_id: int, under: int, by: str, match: dedup.Match | None, reason: str
+) -> None:
+    cur.execute(
+        "UPDATE paper SET duplicate_of = ?, dup_by = ?, dup_reason = ?, dup_title_score = ?,"
+        " dup_abstract_score = ?, updated_at = ? WHERE id = ?",
+        (under, by, reason, match.title_score if match else None,
+         match.abstract_score if match else None, now_iso(), paper_id),
+    )  # fmt: skip
+
+
+def rebuild_keys(conn: Connection) -> None:
+    """Recompute every record's blocking keys (after an upgrade changes how keys are made)."""
+    cur = raw_cursor(conn)
+    cur.execute("DELETE FROM dedup_key")
+    rows = cur.execute("SELECT id, title, abstract FROM paper").fetchall()
+    cur.executemany(
+        "INSERT OR IGNORE INTO dedup_key (key, paper_id) VALUES (?, ?)",
+        ((key, pid) for pid, title, abstract in rows for key in dedup.blocking_keys(title, abstract)),
+    )
+
+
+class _Clusters:
+    """Union-find over records that refuses to join two sets containing a cannot-link pair."""
+
+    def __init__(self, ids: Iterable[int], cannot: set[tuple[int, int]]) -> None:
+        self.parent = {i: i for i in ids}
+        self.members: dict[int, set[int]] = {i: {i} for i in self.parent}
+        self.cannot: dict[int, set[int]] = defaultdict(set)
+        for a, b in cannot:
+            self.cannot[a].add(b)
+            self.cannot[b].add(a)
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[i] != root:
+            self.parent[i], i = root, self.parent[i]
+        return root
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        small, large = sorted((self.members[ra], self.members[rb]), key=len)
+        if any(self.cannot[m] & large for m in small if m in self.cannot):
+            return False
+        keep, gone = (ra, rb) if len(self.members[ra]) >= len(self.members[rb]) else (rb, ra)
+        self.parent[gone] = keep
+        self.members[keep] |= self.members.pop(gone)
+        return True
+
+
+def recheck(conn: Connection | sqlite3.Cursor) -> int:
+    """Regroup every record from scratch, keeping the user's merges and splits.
+
+    Detection may have improved since a record was imported, so this re-decides every automatic
+    grouping. It never undoes a merge by the user (those records stay together under the record
+    the user chose) nor joins records the user split apart. Returns how many records changed.
+    """
+    cur = raw_cursor(conn)
+    rows = cur.execute(
+        "SELECT id, title, abstract, duplicate_of, dup_by FROM paper ORDER BY id"
+    ).fetchall()
+    records = {r[0]: r for r in rows}
+    cannot = set(cur.execute("SELECT paper_a, paper_b FROM cannot_link"))
+    clusters = _Clusters(records, cannot)
+    for paper_id, _, _, under, by in rows:
+        if by == USER and under is not None:
+            clusters.union(paper_id, under)
+
+    edges: list[tuple[tuple[float, float], int, int, dedup.Match]] = []
+    seen_pairs: set[tuple[int, int]] = set()
+    for (members,) in cur.execute(
+        "SELECT group_concat(paper_id) FROM dedup_key GROUP BY key"
+        f" HAVING count(*) BETWEEN 2 AND {MAX_KEY_POSTINGS}"
+    ):
+        ids = sorted(int(x) for x in members.split(","))
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                if (a, b) in seen_pairs:
+                    continue
+                seen_pairs.add((a, b))
+                match = dedup.compare(records[a][1], records[a][2], records[b][1], records[b][2])
+                if match.same:
+                    edges.append((_strength(match), a, b, match))
+    edges.sort(key=lambda e: (e[0], -e[1], -e[2]), reverse=True)
+    linked_by: dict[int, tuple[int, dedup.Match]] = {}
+    for _, a, b, match in edges:
+        if clusters.find(a) != clusters.find(b) and clusters.union(a, b):
+            linked_by.setdefault(b, (a, match))
+            linked_by.setdefault(a, (b, match))
+
+    changed = 0
+    for members in clusters.members.values():
+        shown = _choose_shown(members, records)
+        for paper_id in members:
+            _, title, abstract, under, by = records[paper_id]
+            if paper_id == shown:
+                if under is not None:
+                    cur.execute(
+                        "UPDATE paper SET duplicate_of = NULL, dup_by = NULL, dup_reason = '',"
+                        " dup_title_score = NULL, dup_abstract_score = NULL WHERE id = ?",
+                        (paper_id,),
+                    )
+                    changed += 1
+                continue
+            if under == shown:
+                continue
+            changed += 1
+            if by == USER:
+                cur.execute("UPDATE paper SET duplicate_of = ? WHERE id = ?", (shown, paper_id))
+                continue
+            match = dedup.compare(title, abstract, records[shown][1], records[shown][2])
+            if match.same:
+                _hide(cur, paper_id, shown, AUTO, match, f"matches #{shown}: {match.reason}")
+            else:
+                other, link = linked_by[paper_id]
+                _hide(cur, paper_id, shown, AUTO, link, f"matches #{other}: {link.reason}")
+    return changed
+
+
+def _choose_shown(members: set[int], records: dict[int, tuple[int, str, str, int | None, str | None]]) -> int:
+    """The user's choice if they merged this group, else the most complete record."""
+    for paper_id in members:
+        _, _, _, under, by = records[paper_id]
+        if by == USER and under in members and records[under][4] != USER:
+            return under
+    return max(members, key=lambda i: _completeness(records[i][1], records[i][2], i))
+
+
+def group_of(cur: sqlite3.Cursor, paper_id: int) -> int:
+    """The visible record of a record's group (itself when it is visible)."""
+    row = cur.execute(
+        "SELECT coalesce(duplicate_of, id) FROM paper WHERE id = ?", (paper_id,)
+    ).fetchone()
+    if row is None:
+        raise UnknownPaperError(paper_id)
+    return int(row[0])
+
+
+def members_of(cur: sqlite3.Cursor, group: int) -> list[int]:
+    return [group] + [
+        r[0] for r in cur.execute("SELECT id FROM paper WHERE duplicate_of = ? ORDER BY id", (group,))
+    ]
+
+
+def merge(cur: sqlite3.Cursor, ids: Sequence[int]) -> Change:
+    """Make the papers named one paper, shown as the first record named.
+
+    Every record of every group involved goes under it and is marked as the user's decision, which
+    no recheck or import undoes; any earlier split between them is forgotten.
+    """
+    if len(ids) < 2:
+        raise UserError("merge needs at least two paper ids")
+    shown = ids[0]
+    groups = list(dict.fromkeys(group_of(cur, i) for i in ids))
+    everyone = sorted({m for g in groups for m in members_of(cur, g)})
+    if len(groups) == 1 and group_of(cur, shown) == shown:
+        raise UserError(f"papers {', '.join(map(str, ids))} are already one paper")
+    marks = ",".join("?" * len(everyone))
+    cur.execute(
+        f"DELETE FROM cannot_link WHERE paper_a IN ({marks}) AND paper_b IN ({marks})",
+        everyone + everyone,
+    )
+    cur.execute(
+        "UPDATE paper SET duplicate_of = NULL, dup_by = NULL, dup_reason = '',"
+        " dup_title_score = NULL, dup_abstract_score = NULL, updated_at = ? WHERE id = ?",
+        (now_iso(), shown),
+    )
+    title, abstract = cur.execute(
+        "SELECT title, abstract FROM paper WHERE id = ?", (shown,)
+    ).fetchone()
+    for paper_id in everyone:
+        if paper_id == shown:
+            continue
+        other_title, other_abstract = cur.execute(
+            "SELECT title, abstract FROM paper WHERE id = ?", (paper_id,)
+        ).fetchone()
+        match = dedup.compare(other_title, other_abstract, title, abstract)
+        _hide(cur, paper_id, shown, USER, match, f"merged by you with #{shown}")
+    return Change(
+        papers=frozenset(everyone),
+        structure=True,
+        tags=True,
+        message=f"merged {len(everyone)} records into paper {shown}",
+    )
+
+
+def split(cur: sqlite3.Cursor, paper_id: int) -> Change:
+    """Say a record is a different paper from the rest of its group, for good.
+
+    It is shown again with its own stars, tags and notes; the others stay one paper (shown as
+    the user's choice or the most complete of them), and a cannot-link keeps them apart forever.
+    """
+    group = group_of(cur, paper_id)
+    members = members_of(cur, group)
+    if len(members) < 2:
+        raise UserError(f"paper {paper_id} is not grouped with any other")
+    rest = [m for m in members if m != paper_id]
+    now = now_iso()
+    cur.executemany(
+        "INSERT OR IGNORE INTO cannot_link (paper_a, paper_b, created_at) VALUES (?, ?, ?)",
+        [(min(paper_id, m), max(paper_id, m), now) for m in rest],
+    )
+    cur.execute(
+        "UPDATE paper SET duplicate_of = NULL, dup_by = NULL, dup_reason = '',"
+        " dup_title_score = NULL, dup_abstract_score = NULL, updated_at = ? WHERE id = ?",
+        (now, paper_id),
+    )
+    if group == paper_id:
+        # The visible record left: the rest need a new visible record of their own.
+        rows = {
+            r[0]: r
+            for r in cur.execute(
+                "SELECT id, title, abstract, duplicate_of, dup_by FROM paper WHERE duplicate_of = ?",
+                (paper_id,),
+            )
+        }
+        new_shown = max(rows, key=lambda i: _completeness(rows[i][1], rows[i][2], i))
+        cur.execute(
+            "UPDATE paper SET duplicate_of = ? WHERE duplicate_of = ?", (new_shown, paper_id)
+        )
+        cur.execute(
+            "UPDATE paper SET duplicate_of = NULL, dup_by = NULL, dup_reason = '',"
+            " dup_title_score = NULL, dup_abstract_score = NULL WHERE id = ?",
+            (new_shown,),
+        )
+    return Change(
+        papers=frozenset(members),
+        structure=True,
+        tags=True,
+        message=f"paper {paper_id} is now a paper of its own",
+    )
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    id: int
+    title: str
+    by: str  # "auto" or "user"
+    reason: str
+    title_score: float | None
+    abstract_score: float | None
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    shown_id: int
+    title: str
+    hidden: tuple[GroupMember, ...]
+
+
+def list_groups(cur: sqlite3.Cursor, group: int | None = None) -> list[DuplicateGroup]:
+    """Every group with hidden records (or just one group), with why each record is hidden."""
+    where = "h.duplicate_of = ?" if group is not None else "h.duplicate_of IS NOT NULL"
+    params = (group,) if group is not None else ()
+    grouped: dict[int, list[GroupMember]] = defaultdict(list)
+    titles: dict[int, str] = {}
+    for row in cur.execute(
+        "SELECT h.duplicate_of, s.title, h.id, h.title, h.dup_by, h.dup_reason,"
+        " h.dup_title_score, h.dup_abstract_score"
+        f" FROM paper h JOIN paper s ON s.id = h.duplicate_of WHERE {where}"
+        " ORDER BY h.duplicate_of, h.id",
+        params,
+    ):
+        titles[row[0]] = row[1]
+        grouped[row[0]].append(GroupMember(*row[2:]))
+    return [DuplicateGroup(g, titles[g], tuple(m)) for g, m in grouped.items()]

@@ -1,0 +1,192 @@
+"""`Library`: the services of readinglist in one object, for the CLI, the window and scripts.
+
+    with Library.open("papers.sqlite") as lib:
+        summary = lib.import_paths(["dumps/"])
+        lib.star([12, 40])
+        for paper in lib.list(starred=True):
+            print(paper.id, paper.title)
+
+Every method runs in its own transaction and returns plain objects (`records.Paper`, `Change`,
+`ImportSummary`); nothing returned holds a database handle. It is safe to call from a worker thread
+(each call takes its own connection).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TypeVar
+
+from readinglist.core import annotations, duplicates, importer, papers
+from readinglist.core.database import Database, raw_cursor
+from readinglist.core.errors import UnknownPaperError
+from readinglist.core.importer import CancelCheck, ImportSummary, ProgressCallback
+from readinglist.core.papers import PaperFilter
+from readinglist.core.paths import default_db_path
+from readinglist.core.records import Change, Paper
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DumpInfo:
+    id: int
+    file_name: str
+    path: str
+    first_date: str
+    last_date: str
+    entries: int
+    imported_at: str
+
+
+class Library:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> Library:
+        """Open the library at `path` (default: the user's library), creating or upgrading it."""
+        return cls(Database.open(path if path is not None else default_db_path()))
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Cursor]:
+        with self.db.read() as conn:
+            yield raw_cursor(conn)
+
+    def _write(self, operation: Callable[[sqlite3.Cursor], T]) -> T:
+        with self.db.write() as conn:
+            return operation(raw_cursor(conn))
+
+    # -- importing ---------------------------------------------------------------------------------
+
+    def import_paths(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        year: int | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> ImportSummary:
+        return importer.import_paths(self.db, paths, year=year, progress=progress, cancel=cancel)
+
+    def dumps(self) -> list[DumpInfo]:
+        with self._reading() as cur:
+            rows = cur.execute(
+                "SELECT d.id, d.file_name, d.path, min(s.listing_date), max(s.listing_date),"
+                " d.entry_count, d.imported_at FROM dump d JOIN sighting s ON s.dump_id = d.id"
+                " GROUP BY d.id ORDER BY min(s.listing_date) DESC, d.id DESC"
+            ).fetchall()
+        return [DumpInfo(*r) for r in rows]
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def ids(self, where: PaperFilter = PaperFilter(), sort: str = "id", descending: bool = False
+            ) -> list[int]:  # fmt: skip
+        with self._reading() as cur:
+            return papers.select_ids(cur, where, sort, descending)
+
+    def count(self, where: PaperFilter = PaperFilter()) -> int:
+        with self._reading() as cur:
+            return papers.count(cur, where)
+
+    def load(self, ids: Iterable[int]) -> list[Paper]:
+        with self._reading() as cur:
+            return papers.load(cur, list(ids))
+
+    def list(
+        self,
+        *,
+        starred: bool = False,
+        unread: bool = False,
+        tag: str | None = None,
+        include_hidden: bool = False,
+        sort: str = "id",
+    ) -> list[Paper]:
+        where = PaperFilter(starred=starred, unread=unread, tag=tag, include_hidden=include_hidden)
+        with self._reading() as cur:
+            return papers.load(cur, papers.select_ids(cur, where, sort))
+
+    def get(self, paper_id: int) -> Paper:
+        with self._reading() as cur:
+            found = papers.load(cur, [paper_id])
+        if not found:
+            raise UnknownPaperError(paper_id)
+        return found[0]
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Every tag with the number of visible papers carrying it, by name."""
+        with self._reading() as cur:
+            return [
+                (name, int(n))
+                for name, n in cur.execute(
+                    "SELECT t.name, count(DISTINCT coalesce(p.duplicate_of, p.id)) FROM tag t"
+                    " JOIN paper_tag pt ON pt.tag_id = t.id JOIN paper p ON p.id = pt.paper_id"
+                    " GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+                )
+            ]
+
+    # -- annotating --------------------------------------------------------------------------------
+
+    def star(self, ids: Iterable[int]) -> Change:
+        return self._write(lambda cur: annotations.set_flag(cur, ids, "starred", True))
+
+    def unstar(self, ids: Iterable[int]) -> Change:
+        return self._write(lambda cur: annotations.set_flag(cur, ids, "starred", False))
+
+    def mark_read(self, ids: Iterable[int]) -> Change:
+        return self._write(lambda cur: annotations.set_flag(cur, ids, "read", True))
+
+    def mark_unread(self, ids: Iterable[int]) -> Change:
+        return self._write(lambda cur: annotations.set_flag(cur, ids, "read", False))
+
+    def tag(self, ids: Iterable[int], tags: Iterable[str]) -> Change:
+        return self._write(lambda cur: annotations.add_tags(cur, ids, tags))
+
+    def untag(self, ids: Iterable[int], tags: Iterable[str]) -> Change:
+        return self._write(lambda cur: annotations.remove_tags(cur, ids, tags))
+
+    def set_note(self, paper_id: int, text: str) -> Change:
+        return self._write(lambda cur: annotations.set_note(cur, paper_id, text))
+
+    def snapshot(self, ids: Iterable[int]) -> annotations.Snapshot:
+        with self._reading() as cur:
+            return annotations.snapshot(cur, ids)
+
+    def restore(self, snap: annotations.Snapshot) -> Change:
+        return self._write(lambda cur: annotations.restore(cur, snap))
+
+    # -- duplicates --------------------------------------------------------------------------------
+
+    def duplicate_groups(self, paper_id: int | None = None) -> list[duplicates.DuplicateGroup]:
+        with self._reading() as cur:
+            group = duplicates.group_of(cur, paper_id) if paper_id is not None else None
+            return duplicates.list_groups(cur, group)
+
+    def merge(self, ids: list[int]) -> Change:
+        return self._write(lambda cur: duplicates.merge(cur, ids))
+
+    def split(self, paper_id: int) -> Change:
+        return self._write(lambda cur: duplicates.split(cur, paper_id))
+
+    def recheck_duplicates(self) -> Change:
+        changed = self._write(duplicates.recheck)
+        return Change(structure=changed > 0, message=f"{changed} records regrouped")

@@ -1,0 +1,47 @@
+"""Where things live. Every default can be overridden (ARCHITECTURE.md, habit 6).
+
+The library file: `--db PATH` on the command line, else the `READINGLIST_DB` environment variable,
+else `library.sqlite` in the user data folder (platformdirs; for example
+`~/.local/share/readinglist/` on Linux). `READINGLIST_DATA_DIR` moves the whole data folder (the
+frozen smoke test and portable installs use it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "readinglist"
+DB_ENV = "READINGLIST_DB"
+DATA_DIR_ENV = "READINGLIST_DATA_DIR"
+
+
+def data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    override = os.environ.get(DB_ENV)
+    if override:
+        return Path(override).expanduser()
+    return data_dir() / "library.sqlite"
+
+
+def resource_path(name: str) -> Path:
+    """A file under `resources/`, from a checkout, an installed wheel or a frozen bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    candidates = [
+        Path(bundle) / "resources" if bundle else None,
+        Path(__file__).resolve().parents[2] / "resources",  # a source checkout
+        Path(__file__).resolve().parents[1] / "resources",  # installed: readinglist/resources
+    ]
+    for folder in candidates:
+        if folder is not None and (folder / name).exists():
+            return folder / name
+    raise FileNotFoundError(f"resource not found: {name}")

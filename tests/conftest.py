@@ -1,0 +1,59 @@
+"""Shared fixtures: the real sample dumps and fresh library files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from readinglist import Library
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = Path(os.environ.get("READINGLIST_SAMPLE_FEEDS", ROOT.parent / "shared" / "feeds"))
+SAMPLE_FILES = sorted(SAMPLE_DIR.glob("*.txt"))
+SAMPLE_ENTRIES = 288
+SAMPLE_PAPERS = 249
+
+
+@pytest.fixture(scope="session")
+def sample_files() -> list[Path]:
+    assert len(SAMPLE_FILES) == 4, f"the four sample dumps are expected in {SAMPLE_DIR}"
+    return SAMPLE_FILES
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path, sample_files: list[Path]) -> Path:
+    """The sample dumps copied (with their modification times) to a folder of the test's own."""
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    for f in sample_files:
+        shutil.copy2(f, folder / f.name)
+    return folder
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "library.sqlite"
+
+
+@pytest.fixture
+def library(db_path: Path) -> Iterator[Library]:
+    from readinglist import Library
+
+    with Library.open(db_path) as lib:
+        yield lib
+
+
+@pytest.fixture
+def sample_library(db_path: Path, sample_copy: Path) -> Iterator[Library]:
+    from readinglist import Library
+
+    with Library.open(db_path) as lib:
+        summary = lib.import_paths([sample_copy])
+        assert summary.refusals == []
+        yield lib
