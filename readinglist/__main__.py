@@ -1,5 +1,5 @@
 """`python -m readinglist` behaves exactly like the `readinglist` command."""
 
-from readinglist.cli.main import main
+from readinglist.launcher import main
 
 raise SystemExit(main())

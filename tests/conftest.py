@@ -57,3 +57,22 @@ def sample_library(db_path: Path, sample_copy: Path) -> Iterator[Library]:
         summary = lib.import_paths([sample_copy])
         assert summary.refusals == []
         yield lib
+
+
+def make_dumps(folder: Path, n_files: int, per_file: int, seed: int = 0) -> list[Path]:
+    """Distinct synthetic dumps built from the sample's text (each entry a different paper)."""
+    from readinglist.core.feedparse import read_dump
+
+    entries = [e for f in SAMPLE_FILES for e in read_dump(f).entries]
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(n_files):
+        parts = ["new\n\nSubscribe\n\nMar 14\n\n"]
+        for j in range(per_file):
+            e = entries[(i * per_file + j + seed) % len(entries)]
+            tag = f"{seed}x{i}x{j}"
+            parts.append(f"{e.title} ({tag})\n\nStudy {tag}. {e.abstract}\n\n")
+        path = folder / f"dump-{seed}-{i:04d}.txt"
+        path.write_text("".join(parts), encoding="utf-8")
+        files.append(path)
+    return files

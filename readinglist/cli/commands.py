@@ -15,19 +15,9 @@ from readinglist.core.records import Change
 
 
 def run(args: argparse.Namespace) -> int:
-    command = args.command or "gui"
-    if command == "gui":
-        return _gui(args)
-    handler = _HANDLERS[command]
+    handler = _HANDLERS[args.command]
     with Library.open(args.db) as lib:
         return handler(lib, args)
-
-
-def _gui(args: argparse.Namespace) -> int:
-    # Imported only here, so the command line never loads Qt.
-    from readinglist.ui.app import run_app
-
-    return run_app(db_path=args.db, screenshot=getattr(args, "screenshot", None))
 
 
 def _import(lib: Library, args: argparse.Namespace) -> int:

@@ -128,7 +128,11 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run a subcommand (the window is started by `readinglist.launcher`)."""
+    return run_command(build_parser().parse_args(argv))
+
+
+def run_command(args: argparse.Namespace) -> int:
     try:
         return commands.run(args)
     except UserError as exc:

@@ -38,13 +38,15 @@ def paper_json(paper: Paper) -> dict[str, Any]:
     return data
 
 
-def print_json(value: Any, out: TextIO = sys.stdout) -> None:
+def print_json(value: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     json.dump(value, out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
-def print_table(papers: Iterable[Paper], out: TextIO = sys.stdout) -> int:
+def print_table(papers: Iterable[Paper], out: TextIO | None = None) -> int:
     """One line per paper: id, flags, last listing date, title (cut to the terminal), tags."""
+    out = out or sys.stdout
     width = shutil.get_terminal_size((120, 24)).columns
     shown = 0
     for paper in papers:
@@ -60,7 +62,8 @@ def print_table(papers: Iterable[Paper], out: TextIO = sys.stdout) -> int:
     return shown
 
 
-def print_paper(paper: Paper, out: TextIO = sys.stdout) -> None:
+def print_paper(paper: Paper, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     out.write(f"#{paper.id}  {paper.title}\n")
     state = ["starred" if paper.starred else "not starred", "read" if paper.read else "unread"]
     out.write(f"  {', '.join(state)}\n")

@@ -1,0 +1,99 @@
+"""Opening, upgrading and refusing library files; the schema is versioned from the first release."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlmodel import SQLModel
+
+from readinglist import Library
+from readinglist.core import models  # noqa: F401  (registers the tables in SQLModel.metadata)
+from readinglist.core.database import Database
+from readinglist.core.errors import DatabaseError, SchemaTooNewError
+from readinglist.core.migrations import APPLICATION_ID, CURRENT_VERSION
+
+V1_LIBRARY = Path(__file__).resolve().parents[1] / "data" / "library-v1.sqlite"
+
+
+def test_new_library_has_current_schema_and_pragmas(db_path: Path) -> None:
+    db = Database.open(db_path)
+    try:
+        assert db.schema_version() == CURRENT_VERSION
+        with db.read() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 30_000
+            assert conn.exec_driver_sql("PRAGMA application_id").scalar_one() == APPLICATION_ID
+    finally:
+        db.close()
+
+
+def test_models_describe_the_migrated_tables(db_path: Path) -> None:
+    """The SQLModel classes and the migration steps agree on every table and column."""
+    Database.open(db_path).close()
+    con = sqlite3.connect(db_path)
+    for table in SQLModel.metadata.sorted_tables:
+        columns = {r[1] for r in con.execute(f"PRAGMA table_info({table.name})")}
+        assert columns == {c.name for c in table.columns}, table.name
+    con.close()
+
+
+def test_upgrade_from_version_1_keeps_everything(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    shutil.copy(V1_LIBRARY, path)
+    with Library.open(path) as lib:
+        assert lib.db.schema_version() == CURRENT_VERSION
+        # The cut-short copy of paper 1 is now hidden under it, and its tag shows there.
+        visible = {p.id: p for p in lib.list()}
+        assert set(visible) == {1, 2}
+        assert visible[1].starred and visible[1].note == "my first note"
+        assert visible[1].tags == ("to-read",)
+        assert visible[1].hidden_ids == (3,)
+        assert visible[2].read
+        assert [p.id for p in lib.list(tag="to-read")] == [1]
+        # The search index was built for the old papers.
+        assert lib.get(3).duplicate_of == 1
+    backups = list(tmp_path.glob("old.sqlite.schema-v1.*.bak"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM paper").fetchone()[0] == 3
+
+
+def test_newer_schema_is_refused_and_left_alone(db_path: Path) -> None:
+    Database.open(db_path).close()
+    with sqlite3.connect(db_path) as con:
+        con.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
+    before = db_path.read_bytes()
+    with pytest.raises(SchemaTooNewError, match="newer readinglist"):
+        Database.open(db_path)
+    assert db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"this is not a database at all" * 100, "not a SQLite database"),
+        (b"SQLite format 3\x00" + b"\xff" * 4000, "damaged"),
+    ],
+)
+def test_not_a_library_is_refused(db_path: Path, content: bytes, message: str) -> None:
+    db_path.write_bytes(content)
+    with pytest.raises(DatabaseError, match=message):
+        Database.open(db_path)
+    assert db_path.read_bytes() == content
+
+
+def test_other_sqlite_database_is_refused(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as con:
+        con.execute("CREATE TABLE contacts (name TEXT)")
+    with pytest.raises(DatabaseError, match="not a readinglist library"):
+        Database.open(db_path)
+
+
+def test_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="folder"):
+        Database.open(tmp_path)
