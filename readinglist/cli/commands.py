@@ -22,6 +22,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _import(lib: Library, args: argparse.Namespace) -> int:
     summary = lib.import_paths(args.paths, year=args.year)
+    # Ready for `search` straight away (the window does this in the background instead).
+    lib.update_search_index()
     for refusal in summary.refusals:
         print(f"error: {refusal.message}", file=sys.stderr)
     if args.json:
@@ -72,7 +74,9 @@ def _show(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def _flag(method: Callable[[Library, list[int]], Change]) -> Callable[[Library, argparse.Namespace], int]:
+def _flag(
+    method: Callable[[Library, list[int]], Change],
+) -> Callable[[Library, argparse.Namespace], int]:
     def handler(lib: Library, args: argparse.Namespace) -> int:
         print(method(lib, args.ids).message)
         return 0

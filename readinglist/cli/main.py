@@ -55,8 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_text, description=help_text)
 
     gui = add("gui", "open the window (the default)")
-    gui.add_argument("--screenshot", type=Path, metavar="FILE",
-                     help="render the window to a PNG file once the library is loaded, and exit")  # fmt: skip
+    gui.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE",
+        help="render the window to a PNG file once the library is loaded, and exit",
+    )
 
     p = add("import", "import feed dump files and folders (folders are searched recursively)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -93,8 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", metavar="TEXT")
 
     p = add("duplicates", "list duplicate groups with the reasons and scores that made them")
-    p.add_argument("--recheck", action="store_true",
-                   help="first regroup every record again (your merges and splits are kept)")  # fmt: skip
+    p.add_argument(
+        "--recheck",
+        action="store_true",
+        help="first regroup every record again (your merges and splits are kept)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
     p = add("merge", "make papers one paper, shown as the first ID")

@@ -54,8 +54,12 @@ def set_flag(cur: sqlite3.Cursor, ids: Iterable[int], flag: str, value: bool) ->
         f"UPDATE paper SET {flag} = ?, updated_at = ? WHERE id = ?",
         [(int(value), now_iso(), i) for i in targets],
     )
-    word = {("starred", True): "starred", ("starred", False): "unstarred",
-            ("read", True): "marked read", ("read", False): "marked unread"}[(flag, value)]  # fmt: skip
+    word = {
+        ("starred", True): "starred",
+        ("starred", False): "unstarred",
+        ("read", True): "marked read",
+        ("read", False): "marked unread",
+    }[(flag, value)]
     return Change(papers=frozenset(groups), message=f"{word} {_count(groups)}")
 
 

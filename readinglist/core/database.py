@@ -181,7 +181,7 @@ def _install_connection_hooks(engine: Engine) -> None:
 
 @contextmanager
 def translate_errors(path: Path) -> Iterator[None]:
-    """Turn environment failures (locked, corrupt, full, read-only) into one-line `DatabaseError`s."""
+    """Turn environment failures (locked, corrupt, full, read-only) into one-line errors."""
     try:
         yield
     except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.OperationalError,
@@ -189,7 +189,9 @@ def translate_errors(path: Path) -> Iterator[None]:
         original = getattr(exc, "orig", exc)
         text = str(original).lower()
         if "locked" in text or "busy" in text:
-            reason = f"the library is busy: another program held it for over {BUSY_TIMEOUT_SECONDS}s"
+            reason = (
+                f"the library is busy: another program held it for over {BUSY_TIMEOUT_SECONDS}s"
+            )
         elif "not a database" in text or "malformed" in text or "corrupt" in text:
             reason = "the library file is damaged (not a usable SQLite database)"
         elif "full" in text:

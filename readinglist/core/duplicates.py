@@ -50,7 +50,6 @@ class Found:
     match: dedup.Match
 
 
-
 def _in_chunks(values: Sequence[int], size: int = 500) -> Iterable[tuple[str, Sequence[int]]]:
     for start in range(0, len(values), size):
         chunk = values[start : start + size]
@@ -69,17 +68,32 @@ class Matcher:
         self._postings: dict[int, list[int]] = defaultdict(list)
         self._records: dict[int, Candidate] = {}
         self._pending_keys: list[tuple[int, int]] = []
+        self._common: set[int] = set()
 
     def prefetch(self, keys: Iterable[int]) -> None:
+        """Load the records sharing any of these keys, skipping keys too common to tell anything."""
         wanted = sorted({k for k in keys if k not in self._postings})
-        ids: set[int] = set()
+        useful: list[int] = []
         for marks, chunk in _in_chunks(wanted):
+            common = {
+                key
+                for (key,) in self._cur.execute(
+                    f"SELECT key FROM dedup_key WHERE key IN ({marks})"
+                    f" GROUP BY key HAVING count(*) > {MAX_KEY_POSTINGS}",
+                    chunk,
+                )
+            }
+            useful += (k for k in chunk if k not in common)
+            for key in common:
+                self._common.add(key)
+        ids: set[int] = set()
+        for marks, chunk in _in_chunks(useful):
             for key, paper_id in self._cur.execute(
                 f"SELECT key, paper_id FROM dedup_key WHERE key IN ({marks})", chunk
             ):
                 self._postings[key].append(paper_id)
                 ids.add(paper_id)
-        missing = sorted(ids - self._records.keys())
+        missing = sorted(i for i in ids if i not in self._records)
         for marks, chunk in _in_chunks(missing):
             for row in self._cur.execute(
                 "SELECT id, title, abstract, coalesce(duplicate_of, id) FROM paper"
@@ -89,10 +103,12 @@ class Matcher:
                 self._records[row[0]] = Candidate(*row)
 
     def find(self, title: str, abstract: str, keys: Sequence[int]) -> Found | None:
-        self.prefetch(keys)
+        """The best matching record among those sharing a key (call `prefetch` first)."""
         seen: set[int] = set()
         best: Found | None = None
         for key in keys:
+            if key in self._common:
+                continue
             posting = self._postings.get(key, ())
             if len(posting) > MAX_KEY_POSTINGS:
                 continue
@@ -106,7 +122,9 @@ class Matcher:
                     best = Found(record, match)
         return best
 
-    def add(self, paper_id: int, title: str, abstract: str, keys: Sequence[int], group: int) -> None:
+    def add(
+        self, paper_id: int, title: str, abstract: str, keys: Sequence[int], group: int
+    ) -> None:
         self._records[paper_id] = Candidate(paper_id, title, abstract, group)
         for key in dict.fromkeys(keys):
             self._postings[key].append(paper_id)
@@ -137,9 +155,12 @@ def _completeness(title: str, abstract: str, paper_id: int) -> tuple[int, int, i
 
 def _user_pinned(cur: sqlite3.Cursor, group: int) -> bool:
     """A group whose visible record the user chose by merging keeps it."""
-    return cur.execute(
-        "SELECT 1 FROM paper WHERE duplicate_of = ? AND dup_by = 'user' LIMIT 1", (group,)
-    ).fetchone() is not None
+    return (
+        cur.execute(
+            "SELECT 1 FROM paper WHERE duplicate_of = ? AND dup_by = 'user' LIMIT 1", (group,)
+        ).fetchone()
+        is not None
+    )
 
 
 def attach(cur: sqlite3.Cursor, paper_id: int, found: Found, title: str, abstract: str) -> int:
@@ -182,7 +203,11 @@ def rebuild_keys(conn: Connection) -> None:
     rows = cur.execute("SELECT id, title, abstract FROM paper").fetchall()
     cur.executemany(
         "INSERT OR IGNORE INTO dedup_key (key, paper_id) VALUES (?, ?)",
-        ((key, pid) for pid, title, abstract in rows for key in dedup.blocking_keys(title, abstract)),
+        (
+            (key, pid)
+            for pid, title, abstract in rows
+            for key in dedup.blocking_keys(title, abstract)
+        ),
     )
 
 
@@ -287,7 +312,9 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
     return changed
 
 
-def _choose_shown(members: set[int], records: dict[int, tuple[int, str, str, int | None, str | None]]) -> int:
+def _choose_shown(
+    members: set[int], records: dict[int, tuple[int, str, str, int | None, str | None]]
+) -> int:
     """The user's choice if they merged this group, else the most complete record."""
     for paper_id in members:
         _, _, _, under, by = records[paper_id]
@@ -308,7 +335,8 @@ def group_of(cur: sqlite3.Cursor, paper_id: int) -> int:
 
 def members_of(cur: sqlite3.Cursor, group: int) -> list[int]:
     return [group] + [
-        r[0] for r in cur.execute("SELECT id FROM paper WHERE duplicate_of = ? ORDER BY id", (group,))
+        r[0]
+        for r in cur.execute("SELECT id FROM paper WHERE duplicate_of = ? ORDER BY id", (group,))
     ]
 
 
@@ -380,7 +408,8 @@ def split(cur: sqlite3.Cursor, paper_id: int) -> Change:
         rows = {
             r[0]: r
             for r in cur.execute(
-                "SELECT id, title, abstract, duplicate_of, dup_by FROM paper WHERE duplicate_of = ?",
+                "SELECT id, title, abstract, duplicate_of, dup_by FROM paper"
+                " WHERE duplicate_of = ?",
                 (paper_id,),
             )
         }

@@ -23,7 +23,7 @@ class UserError(Exception):
 
 
 class BadDumpError(UserError):
-    """A file that is not a feed dump (or is a damaged one). Names the file and, if known, the line."""
+    """A file that is not a feed dump, or a damaged one. Names the file and, if known, the line."""
 
     def __init__(self, path: Path | str, reason: str, line: int | None = None) -> None:
         self.path = Path(path)

@@ -25,7 +25,7 @@ SNIFF_BYTES = 64 * 1024  # the first listing date must appear within this much o
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_PARAGRAPH_CHARS = 100_000  # far above any real title or abstract
 
-_MONTH_NAMES = (
+_MONTH_NAMES = (  # noqa: SIM905
     "january february march april may june july august september october november december"
 ).split()
 # "Mar", "Mar.", "March" and "Sept" all name a month; nothing else does.
@@ -68,7 +68,9 @@ def read_dump(path: Path) -> ParsedDump:
     try:
         stat = path.stat()
         if stat.st_size > MAX_FILE_BYTES:
-            raise BadDumpError(path, f"not a feed dump: {stat.st_size // 2**20} MB is far too large")
+            raise BadDumpError(
+                path, f"not a feed dump: {stat.st_size // 2**20} MB is far too large"
+            )
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
             _sniff(path, head)
@@ -114,11 +116,13 @@ def decode(path: Path, data: bytes, partial: bool = False) -> tuple[str, str]:
             raise BadDumpError(path, "not a feed dump: binary data")
         encoding, body = "utf-8", data
     try:
-        text = codecs.getincrementaldecoder(encoding)(errors="strict").decode(body, final=not partial)
+        text = codecs.getincrementaldecoder(encoding)(errors="strict").decode(
+            body, final=not partial
+        )
     except UnicodeDecodeError:
         if encoding == "utf-16":
             raise BadDumpError(path, "damaged UTF-16 text") from None
-        # Text editors of old saved Windows-1252; Latin-1 decodes any byte, so it is the last resort.
+        # Old text editors saved Windows-1252; Latin-1 decodes any byte, so it is the last resort.
         try:
             text, encoding = body.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
@@ -186,7 +190,7 @@ def _add_paragraph(out: list[_Paragraph], text: str, start: int, end: int, line:
 
 
 def clean_title(title: str) -> str:
-    """Titles are one line: fold any run of white space (line breaks, no-break spaces) to a space."""
+    """Titles are one line: fold runs of white space (line breaks, no-break spaces) to a space."""
     return " ".join(title.split())
 
 
@@ -227,9 +231,14 @@ def parse_text(path: Path, text: str) -> list[Entry]:
             elif title is not None:
                 entries.append(_entry(title, paragraph.text, month, day, len(entries) + 1))
                 title = None
-            elif entries and entries[-1].abstract and (entries[-1].month, entries[-1].day) == (
-                month,
-                day,
+            elif (
+                entries
+                and entries[-1].abstract
+                and (entries[-1].month, entries[-1].day)
+                == (
+                    month,
+                    day,
+                )
             ):
                 # An abstract saved as several paragraphs: keep the rest with the first part.
                 last = entries[-1]

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readinglist.core import dedup, duplicates, searchindex
+from readinglist.core import dedup, duplicates
 from readinglist.core.clock import now_iso
 from readinglist.core.database import Database
 from readinglist.core.errors import BadDumpError, UserError
@@ -157,9 +157,7 @@ def _import_dump(
 ) -> None:
     """Write one parsed dump inside the caller's transaction."""
     cur = raw.cursor()
-    if cur.execute(
-        "SELECT 1 FROM dump WHERE content_hash = ?", (parsed.content_hash,)
-    ).fetchone():
+    if cur.execute("SELECT 1 FROM dump WHERE content_hash = ?", (parsed.content_hash,)).fetchone():
         summary.files_already_imported += 1
         summary.already_imported.append(parsed.path)
         return
@@ -183,7 +181,6 @@ def _import_dump(
     matcher = duplicates.Matcher(cur)
     matcher.prefetch(k for ks in keys.values() for k in ks)
     sightings = []
-    index_rows = []
     new = known_count = hidden = 0
     for (entry, date, source), digest in zip(dated, hashes, strict=True):
         paper_id = known.get(digest)
@@ -198,7 +195,6 @@ def _import_dump(
             )
             paper_id = int(cur.lastrowid or 0)
             known[digest] = paper_id
-            index_rows.append((paper_id, entry.title, entry.abstract))
             if found is None:
                 new += 1
                 group = paper_id
@@ -215,7 +211,6 @@ def _import_dump(
         sightings,
     )
     matcher.flush()
-    searchindex.add_records(cur, index_rows)
     summary.files_read += 1
     summary.entries += len(dated)
     summary.papers_new += new

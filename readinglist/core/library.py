@@ -16,14 +16,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
-from readinglist.core import annotations, duplicates, importer, papers
+from readinglist.core import annotations, duplicates, exporting, importer, papers, searchindex
 from readinglist.core.database import Database, raw_cursor
-from readinglist.core.errors import UnknownPaperError
+from readinglist.core.errors import UnknownPaperError, UserError
 from readinglist.core.importer import CancelCheck, ImportSummary, ProgressCallback
 from readinglist.core.papers import PaperFilter
 from readinglist.core.paths import default_db_path
@@ -87,6 +87,10 @@ class Library:
         cancel: CancelCheck | None = None,
     ) -> ImportSummary:
         return importer.import_paths(self.db, paths, year=year, progress=progress, cancel=cancel)
+
+    def update_search_index(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Index the records added since the index last caught up (see `searchindex`)."""
+        return searchindex.catch_up_in_steps(self._write, progress)
 
     def dumps(self) -> list[DumpInfo]:
         with self._reading() as cur:
@@ -190,3 +194,46 @@ class Library:
     def recheck_duplicates(self) -> Change:
         changed = self._write(duplicates.recheck)
         return Change(structure=changed > 0, message=f"{changed} records regrouped")
+
+    # -- searching ---------------------------------------------------------------------------------
+
+    def search(
+        self, text: str, limit: int | None = 10, where: PaperFilter = PaperFilter()
+    ) -> list[Paper]:
+        """Papers matching `text` (fuzzy: typos, prefixes, any order), best first, with `score`."""
+        self.update_search_index()
+        with self._reading() as cur:
+            hits = search.search_ids(cur, text, limit=limit, where=where)
+            found = {p.id: p for p in papers.load(cur, [pid for pid, _ in hits])}
+        return [replace(found[pid], score=score) for pid, score in hits if pid in found]
+
+    # -- exporting ---------------------------------------------------------------------------------
+
+    def export(
+        self,
+        fmt: str,
+        output: Path | TextIO | None = None,
+        *,
+        where: PaperFilter = PaperFilter(),
+        query: str | None = None,
+        ascii_only: bool = False,
+        bom: bool = True,
+    ) -> int:
+        """Export the papers the filter (and the search `query`, if any) selects; return the count.
+
+        `output` is a file path (written atomically), a text stream, or None for standard output.
+        Citation keys are made and stored at first export, in the same transaction that reads
+        the papers, so two exports can never hand out the same key.
+        """
+        if fmt not in exporting.FORMATS:
+            raise UserError(f"unknown export format {fmt!r} (choose bibtex or csv)")
+        if query is not None:
+            self.update_search_index()
+        with self.db.write() as conn:
+            cur = raw_cursor(conn)
+            if query is not None:
+                ids = [pid for pid, _ in search.search_ids(cur, query, limit=None, where=where)]
+            else:
+                ids = papers.select_ids(cur, where, "id")
+            keyed = exporting.pin_citation_keys(cur, papers.load(cur, ids))
+        return exporting.write_output(fmt, keyed, output, ascii_only=ascii_only, bom=bom)

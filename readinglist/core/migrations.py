@@ -108,6 +108,11 @@ CREATE TABLE cannot_link (
     PRIMARY KEY (paper_a, paper_b),
     CHECK (paper_a < paper_b)
 ) WITHOUT ROWID;
+CREATE TABLE search_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    indexed_up_to INTEGER NOT NULL
+);
+INSERT INTO search_state (id, indexed_up_to) VALUES (1, 0);
 CREATE VIRTUAL TABLE paper_fts USING fts5(
     title, abstract, tags, note,
     tokenize = 'unicode61 remove_diacritics 2',
@@ -121,8 +126,8 @@ def _backfill_v2(conn: Connection) -> None:
     from readinglist.core import duplicates, searchindex
 
     duplicates.rebuild_keys(conn)
-    searchindex.rebuild(conn)
     duplicates.recheck(conn)
+    searchindex.catch_up(conn)
 
 
 STEPS: tuple[Step, ...] = (

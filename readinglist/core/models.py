@@ -41,7 +41,7 @@ class Dump(SQLModel, table=True):
 
 
 class Paper(SQLModel, table=True):
-    """A record: one distinct text of a paper. Duplicates are hidden (`duplicate_of`), never deleted."""
+    """A record: one distinct text of a paper. Duplicates are hidden, never deleted."""
 
     __tablename__ = "paper"
     id: int | None = Field(default=None, primary_key=True)
@@ -101,3 +101,11 @@ class CannotLink(SQLModel, table=True):
     paper_a: int = Field(foreign_key="paper.id", primary_key=True)
     paper_b: int = Field(foreign_key="paper.id", primary_key=True)
     created_at: str
+
+
+class SearchState(SQLModel, table=True):
+    """How far the full-text index has caught up with the records (ids are never reused)."""
+
+    __tablename__ = "search_state"
+    id: int = Field(default=1, primary_key=True)
+    indexed_up_to: int = 0

@@ -76,7 +76,10 @@ class PaperFilter:
 
 
 def select_ids(
-    cur: sqlite3.Cursor, where: PaperFilter = PaperFilter(), sort: str = "id", descending: bool = False
+    cur: sqlite3.Cursor,
+    where: PaperFilter = PaperFilter(),
+    sort: str = "id",
+    descending: bool = False,
 ) -> list[int]:
     """The ids of the papers the filter covers, in display order."""
     clause, params = where.where()
@@ -85,7 +88,8 @@ def select_ids(
     return [
         r[0]
         for r in cur.execute(
-            f"SELECT p.id FROM paper p WHERE {clause} ORDER BY {order} {direction}, p.id {direction}",
+            f"SELECT p.id FROM paper p WHERE {clause}"
+            f" ORDER BY {order} {direction}, p.id {direction}",
             params,
         )
     ]
@@ -118,14 +122,14 @@ def _load_chunk(cur: sqlite3.Cursor, ids: Sequence[int]) -> dict[int, Paper]:
     ).fetchall()
     visible = [r[0] for r in rows if r[8] is None]
     # Hidden records of the visible papers, whose annotations and sightings join their group's.
-    hidden: dict[int, list[tuple[int, bool, bool, str]]] = defaultdict(list)
+    hidden: dict[int, list[tuple[int, bool, bool, str, str | None]]] = defaultdict(list)
     if visible:
-        for hid, under, starred, read, note in cur.execute(
-            "SELECT id, duplicate_of, starred, read, note FROM paper"
+        for hid, under, starred, read, note, key in cur.execute(
+            "SELECT id, duplicate_of, starred, read, note, citation_key FROM paper"
             f" WHERE duplicate_of IN ({','.join('?' * len(visible))}) ORDER BY id",
             visible,
         ):
-            hidden[under].append((hid, bool(starred), bool(read), note))
+            hidden[under].append((hid, bool(starred), bool(read), note, key))
     # Which loaded papers each record's tags and sightings count for: itself, and its group's
     # visible paper (a hidden record can be loaded as a row of its own and within its group).
     owners: dict[int, list[int]] = defaultdict(list)
@@ -170,7 +174,8 @@ def _load_chunk(cur: sqlite3.Cursor, ids: Sequence[int]) -> dict[int, Paper]:
             duplicate_of=under,
             created_at=parse_iso(created),
             updated_at=parse_iso(updated),
-            citation_key=key,
+            # A key given to any record of the group stays the paper's key (pinned at export).
+            citation_key=key or next((m[4] for m in members if m[4]), None),
             hidden_ids=tuple(m[0] for m in members),
         )
     return result

@@ -24,8 +24,8 @@ class Sighting:
 class Paper:
     """A paper as the user sees it.
 
-    For a visible paper, `starred`, `read`, `tags` and `note` combine the annotations of every record
-    hidden under it, and `sightings` lists every dump and date any of them was listed on.
+    For a visible paper, `starred`, `read`, `tags` and `note` combine the annotations of every
+    record hidden under it, and `sightings` lists every dump and date any of them was listed on.
     For a hidden duplicate record (`duplicate_of` set) they are the record's own.
     """
 

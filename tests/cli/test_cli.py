@@ -42,7 +42,9 @@ def test_version_from_the_real_command_and_python_m() -> None:
         assert result.stdout.strip() == f"readinglist {__version__}"
 
 
-def test_import_prints_summary(capsys: pytest.CaptureFixture[str], db_path: Path, sample_copy: Path) -> None:
+def test_import_prints_summary(
+    capsys: pytest.CaptureFixture[str], db_path: Path, sample_copy: Path
+) -> None:
     code, out, err = run(capsys, db_path, "import", str(sample_copy))
     assert code == 0 and err == ""
     assert out.strip() == (
@@ -107,8 +109,10 @@ def test_keeping_the_list(capsys: pytest.CaptureFixture[str], imported: Path) ->
 
 @pytest.mark.parametrize("command", [["star", "99999"], ["show", "99999"], ["note", "99999", "x"],
                                      ["tag", "99999", "x"], ["split", "99999"]])  # fmt: skip
-def test_unknown_id_is_one_line_error(capsys: pytest.CaptureFixture[str], imported: Path, command: list[str]) -> None:
-    code, out, err = run(capsys, imported, *command)
+def test_unknown_id_is_one_line_error(
+    capsys: pytest.CaptureFixture[str], imported: Path, command: list[str]
+) -> None:
+    code, _, err = run(capsys, imported, *command)
     assert code == 1
     assert err == "error: no paper with id 99999\n"
 
@@ -124,8 +128,19 @@ def test_bad_file_through_the_real_command(tmp_path: Path, sample_files: list[Pa
     bad.write_text('{"not": "a dump"}')
     db = tmp_path / "lib.sqlite"
     result = subprocess.run(
-        [sys.executable, "-m", "readinglist", "--db", str(db), "import", str(bad), str(sample_files[0])],
-        capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "readinglist",
+            "--db",
+            str(db),
+            "import",
+            str(bad),
+            str(sample_files[0]),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 1
     assert result.stderr.splitlines() == [

@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 from readinglist.core.errors import BadDumpError
 from readinglist.core.feedparse import infer_year, looks_like_title, read_dump
 
-CHROME = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\n"
+CHROME = (
+    "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
+    "byAK and the research community\n\n"
+)
 ABSTRACT_A = (
     "We study how models scale. Our results show that the loss follows a power law in the number "
     "of parameters, with \\% of compute spent on {\\it attention} and $O(n^2)$ cost & 50% of _all_ "
@@ -77,7 +80,9 @@ def test_several_pages_glued_together(tmp_path: Path) -> None:
 
 def test_chrome_varies_between_saves(tmp_path: Path) -> None:
     chrome = "Daily Papers\n\nnew\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
-    text = dump(("May 9", [("One Paper", ABSTRACT_A)]), ("May 10", [("Two", ABSTRACT_B)]), chrome=chrome)
+    text = dump(
+        ("May 9", [("One Paper", ABSTRACT_A)]), ("May 10", [("Two", ABSTRACT_B)]), chrome=chrome
+    )
     entries = read_dump(write(tmp_path, "chrome.txt", text)).entries
     assert [e.title for e in entries] == ["One Paper", "Two"]
 
@@ -94,7 +99,9 @@ def test_entry_without_abstract(tmp_path: Path) -> None:
 
 def test_titles_with_a_question_are_titles() -> None:
     assert looks_like_title("Does your data spark joy? Performance gains from upsampling")
-    assert looks_like_title("What Algorithms can Transformers Learn? A Study in Length Generalization.")
+    assert looks_like_title(
+        "What Algorithms can Transformers Learn? A Study in Length Generalization."
+    )
     assert looks_like_title("Deep Learning Scaling is Predictable, Empirically")
     assert not looks_like_title(ABSTRACT_B)
     assert not looks_like_title("We propose a method. It is fast.")
@@ -112,7 +119,9 @@ def test_titles_with_a_question_are_titles() -> None:
     ],
 )
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-def test_encodings_and_line_ends(tmp_path: Path, encoding: str, prefix: bytes, newline: str) -> None:
+def test_encodings_and_line_ends(
+    tmp_path: Path, encoding: str, prefix: bytes, newline: str
+) -> None:
     title = "Caf\u00e9\u00a0Models: \u201cquoted\u201d \u2013 dashes"
     if encoding == "latin-1":
         title = "Caf\u00e9\u00a0Models: quoted"

@@ -24,7 +24,9 @@ def table_counts(db_path: Path) -> dict[str, int]:
         }
 
 
-def write_dump(path: Path, date: str, entries: list[tuple[str, str]], mtime: float | None = None) -> Path:
+def write_dump(
+    path: Path, date: str, entries: list[tuple[str, str]], mtime: float | None = None
+) -> Path:
     body = "".join(f"{t}\n\n{a}\n\n" if a else f"{t}\n\n" for t, a in entries)
     path.write_text(f"new\n\nSubscribe\n\n{date}\n\n{body}", encoding="utf-8")
     if mtime is not None:
@@ -32,10 +34,16 @@ def write_dump(path: Path, date: str, entries: list[tuple[str, str]], mtime: flo
     return path
 
 
-def test_sample_dumps_give_249_papers_and_288_sightings(library: Library, sample_copy: Path) -> None:
+def test_sample_dumps_give_249_papers_and_288_sightings(
+    library: Library, sample_copy: Path
+) -> None:
     summary = library.import_paths([sample_copy])
     assert (summary.files_read, summary.papers_new, summary.papers_known) == (4, SAMPLE_PAPERS, 39)
-    assert (summary.duplicates_hidden, summary.files_refused, summary.entries) == (0, 0, SAMPLE_ENTRIES)
+    assert (summary.duplicates_hidden, summary.files_refused, summary.entries) == (
+        0,
+        0,
+        SAMPLE_ENTRIES,
+    )
     papers = library.list()
     assert len(papers) == SAMPLE_PAPERS
     assert sum(len(p.sightings) for p in papers) == SAMPLE_ENTRIES
@@ -57,7 +65,9 @@ def test_reimport_changes_nothing_and_says_so(sample_library: Library, sample_co
     assert table_counts(sample_library.path) == before
 
 
-def test_bad_files_are_refused_and_good_ones_imported(library: Library, tmp_path: Path, sample_files: list[Path]) -> None:
+def test_bad_files_are_refused_and_good_ones_imported(
+    library: Library, tmp_path: Path, sample_files: list[Path]
+) -> None:
     bad = tmp_path / "photo.png"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     empty = tmp_path / "empty.txt"
@@ -73,24 +83,35 @@ def test_bad_files_are_refused_and_good_ones_imported(library: Library, tmp_path
     assert len(library.list()) == 43
 
 
-def test_year_is_inferred_from_file_date_and_can_be_overridden(library: Library, tmp_path: Path) -> None:
+def test_year_is_inferred_from_file_date_and_can_be_overridden(
+    library: Library, tmp_path: Path
+) -> None:
     # Modified on 10 January 2025: a "Dec 30" listing is from 2024, a "Jan 9" from 2025.
     jan_2025 = 1736500000.0
     a = write_dump(tmp_path / "a.txt", "Dec 30", [("Paper of December", ABSTRACT)], jan_2025)
-    b = write_dump(tmp_path / "b.txt", "Jan 9", [("Paper of January", ABSTRACT.replace("web", "net"))], jan_2025)
+    b = write_dump(
+        tmp_path / "b.txt",
+        "Jan 9",
+        [("Paper of January", ABSTRACT.replace("web", "net"))],
+        jan_2025,
+    )
     library.import_paths([a, b])
     dates = {p.title: p.sightings[0] for p in library.list()}
     assert dates["Paper of December"].date.isoformat() == "2024-12-30"
     assert dates["Paper of January"].date.isoformat() == "2025-01-09"
     assert dates["Paper of January"].year_source == "file-date"
-    c = write_dump(tmp_path / "c.txt", "Mar 3", [("Paper of March", ABSTRACT.replace("web", "sea"))])
+    c = write_dump(
+        tmp_path / "c.txt", "Mar 3", [("Paper of March", ABSTRACT.replace("web", "sea"))]
+    )
     library.import_paths([c], year=2019)
     [march] = [p for p in library.list() if p.title == "Paper of March"]
     assert march.sightings[0].date.isoformat() == "2019-03-03"
     assert march.sightings[0].year_source == "override"
 
 
-def test_year_override_that_makes_a_date_impossible_refuses_the_file(library: Library, tmp_path: Path) -> None:
+def test_year_override_that_makes_a_date_impossible_refuses_the_file(
+    library: Library, tmp_path: Path
+) -> None:
     leap = write_dump(tmp_path / "leap.txt", "Feb 29", [("Leap Day Paper", ABSTRACT)])
     summary = library.import_paths([leap], year=2023)
     assert summary.files_refused == 1
@@ -115,7 +136,9 @@ def test_variants_of_a_known_paper_are_hidden_not_new(library: Library, tmp_path
     assert len(library.list(include_hidden=True)) == 3
 
 
-def test_more_complete_record_is_shown_and_annotations_kept(library: Library, tmp_path: Path) -> None:
+def test_more_complete_record_is_shown_and_annotations_kept(
+    library: Library, tmp_path: Path
+) -> None:
     title = "Scaling Laws for Neural Language Models: A Study"
     library.import_paths([write_dump(tmp_path / "1.txt", "Mar 1", [(title, ABSTRACT[:110])])])
     [cut] = library.list()

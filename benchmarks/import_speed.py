@@ -1,0 +1,116 @@
+"""Import speed against the least any importer must do, measured in the same run.
+
+    python benchmarks/import_speed.py                 # 10k and 100k papers
+    python benchmarks/import_speed.py --sizes 10000 --repeat 5
+
+For each size it generates (once, cached under benchmarks/out/) a library of N distinct papers in
+dump format, about a fifth of the entries repeats with small differences, then times:
+- baseline: read every file, split it into title/abstract entries, insert the rows into a fresh
+  SQLite file with plain `sqlite3.executemany`, commit;
+- readinglist: `Library.import_paths` into a fresh library: parsing every variation, hashing,
+  duplicate detection, sightings, blocking keys and the full-text index, one transaction per dump.
+Runs alternate (baseline, ours, baseline, ours, ...) so that machine noise hits both; the figures
+are medians. Goal (issue 2): readinglist within 3x of the baseline at 100k, on the way to 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.make_library import generate_library  # noqa: E402
+from readinglist import Library  # noqa: E402
+
+OUT = ROOT / "benchmarks" / "out"
+_DATE = re.compile(r"[A-Z][a-z]{2,8}\.? \d{1,2}")
+
+
+def library_files(n_papers: int, seed: int = 1) -> list[Path]:
+    folder = OUT / f"dumps-{n_papers}-{seed}"
+    stamp = folder / ".complete"
+    if not stamp.exists():
+        generate_library(folder, n_papers, seed=seed)
+        stamp.write_text("ok")
+    return sorted(p for p in folder.iterdir() if p.suffix == ".txt")
+
+
+def baseline(files: list[Path], db: Path) -> int:
+    """The least an importer does: read, split into entries, executemany, commit."""
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE paper (title TEXT, abstract TEXT, file TEXT, listing TEXT)")
+    rows = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+        start = next(i for i, p in enumerate(paragraphs) if _DATE.fullmatch(p))
+        date = paragraphs[start]
+        entries: list[tuple[str, str, str, str]] = []
+        title = None
+        for p in paragraphs[start + 1 :]:
+            # The cheapest sound title test: short, and not made of sentences.
+            if len(p) < 250 and ". " not in p:
+                if title is not None:
+                    entries.append((title, "", path.name, date))
+                title = p
+            elif title is not None:
+                entries.append((title, p, path.name, date))
+                title = None
+        if title is not None:
+            entries.append((title, "", path.name, date))
+        con.executemany("INSERT INTO paper VALUES (?, ?, ?, ?)", entries)
+        rows += len(entries)
+    con.commit()
+    con.close()
+    return rows
+
+
+def ours(files: list[Path], db: Path) -> int:
+    with Library.open(db) as lib:
+        summary = lib.import_paths(files)
+    assert not summary.refusals, summary.refusals[:3]
+    return summary.entries
+
+
+def measure(n_papers: int, repeat: int) -> None:
+    files = library_files(n_papers)
+    base_times: list[float] = []
+    our_times: list[float] = []
+    entries = 0
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            entries = baseline(files, Path(tmp) / "baseline.sqlite")
+            base_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            imported = ours(files, Path(tmp) / "library.sqlite")
+            our_times.append(time.perf_counter() - started)
+            assert imported == entries, (imported, entries)
+    base, mine = statistics.median(base_times), statistics.median(our_times)
+    print(
+        f"{n_papers:>9,} papers  {entries:>9,} entries in {len(files):,} files | "
+        f"baseline {base:7.2f}s ({entries / base:>9,.0f} entries/s) | "
+        f"readinglist {mine:7.2f}s ({entries / mine:>9,.0f} entries/s) | "
+        f"ratio {mine / base:5.2f}x  (median of {repeat})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    for n in args.sizes:
+        measure(n, args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Exporting papers to BibTeX or CSV, with citation keys pinned at first export.
+
+A paper's citation key is made the first time it is exported and stored; it never changes
+afterwards, whatever is imported later. The key belongs to the paper's whole duplicate group: if a
+more complete record later becomes the one shown, the key already given to the group is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from readinglist.core import bibtex, csvexport
+from readinglist.core.citekeys import make_citation_key
+from readinglist.core.errors import UserError
+from readinglist.core.records import Paper
+
+FORMATS = ("bibtex", "csv")
+
+
+def pin_citation_keys(cur: sqlite3.Cursor, papers: Sequence[Paper]) -> list[tuple[Paper, str]]:
+    """Give every paper its key, making and storing one for papers that have none yet."""
+    taken = {k.casefold() for (k,) in cur.execute(
+        "SELECT citation_key FROM paper WHERE citation_key IS NOT NULL")}  # fmt: skip
+    keyed: list[tuple[Paper, str]] = []
+    new_keys: list[tuple[str, int]] = []
+    for paper in papers:
+        key = paper.citation_key
+        if key is None:
+            first = paper.first_date
+            year = first.year if first else paper.created_at.year
+            key = make_citation_key(paper.title, year, lambda k: k.casefold() in taken)
+            taken.add(key.casefold())
+            new_keys.append((key, paper.id))
+        keyed.append((paper, key))
+    cur.executemany("UPDATE paper SET citation_key = ? WHERE id = ?", new_keys)
+    return keyed
+
+
+def write(fmt: str, keyed: Sequence[tuple[Paper, str]], out: TextIO, *, ascii_only: bool,
+          bom: bool) -> int:  # fmt: skip
+    if fmt == "bibtex":
+        return bibtex.write_bibtex(keyed, out, ascii_only=ascii_only)
+    if fmt == "csv":
+        return csvexport.write_csv(keyed, out, bom=bom)
+    raise UserError(f"unknown export format {fmt!r} (choose {' or '.join(FORMATS)})")
+
+
+def write_output(fmt: str, keyed: Sequence[tuple[Paper, str]], output: Path | TextIO | None, *,
+                 ascii_only: bool, bom: bool) -> int:  # fmt: skip
+    """Write to a stream, or to a file atomically: a failed export never leaves half a file."""
+    if output is None:
+        output = sys.stdout
+    if not isinstance(output, Path):
+        return write(fmt, keyed, output, ascii_only=ascii_only, bom=bom)
+    folder = output.parent if str(output.parent) else Path(".")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
+    except OSError as exc:
+        raise UserError(f"{output}: cannot write: {exc.strerror}") from None
+    try:
+        encoding = "ascii" if ascii_only and fmt == "bibtex" else "utf-8"
+        with os.fdopen(handle, "w", encoding=encoding, newline="") as out:
+            count = write(fmt, keyed, out, ascii_only=ascii_only, bom=bom)
+        os.replace(temp, output)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise UserError(f"{output}: cannot write: {exc.strerror}") from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return count

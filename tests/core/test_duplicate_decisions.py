@@ -1,0 +1,185 @@
+"""The user's duplicate decisions stick, and annotations survive every merge and split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readinglist import Library
+from readinglist.core.errors import UserError
+from tests.core.test_import import write_dump
+
+ABSTRACT_X = (
+    "We study how models scale with data. Our results show a power law in the number of "
+    "parameters, and we release code and checkpoints for every model we trained on the web."
+)
+ABSTRACT_Y = (
+    "Retrieval augmented generation is popular. We propose a new index structure that cuts "
+    "latency in half while keeping recall, and we evaluate it on four open benchmarks."
+)
+TITLE_X = "Scaling Laws for Neural Language Models: A Study"
+TITLE_Y = "Fast Indexes for Retrieval Augmented Generation"
+
+
+@pytest.fixture
+def two_papers(library: Library, tmp_path: Path) -> tuple[Library, int, int]:
+    library.import_paths(
+        [write_dump(tmp_path / "a.txt", "Mar 1", [(TITLE_X, ABSTRACT_X), (TITLE_Y, ABSTRACT_Y)])]
+    )
+    x, y = library.ids()
+    return library, x, y
+
+
+def test_detected_group_is_listed_with_reason_and_scores(library: Library, tmp_path: Path) -> None:
+    library.import_paths([write_dump(tmp_path / "a.txt", "Mar 1", [(TITLE_X, ABSTRACT_X)])])
+    library.import_paths(
+        [write_dump(tmp_path / "b.txt", "Mar 2", [(TITLE_X.upper(), ABSTRACT_X[:120])])]
+    )
+    [group] = library.duplicate_groups()
+    [member] = group.hidden
+    assert member.by == "auto"
+    assert member.reason
+    assert member.title_score is not None and member.title_score > 90
+    assert member.abstract_score is not None and member.abstract_score > 90
+
+
+def test_merge_combines_annotations_and_split_restores_them(
+    two_papers: tuple[Library, int, int],
+) -> None:
+    lib, x, y = two_papers
+    lib.star([x])
+    lib.tag([x], ["alpha"])
+    lib.set_note(x, "note on x")
+    lib.mark_read([y])
+    lib.tag([y], ["beta"])
+    lib.set_note(y, "note on y")
+    lib.merge([x, y])
+    [paper] = lib.list()
+    assert paper.id == x and paper.hidden_ids == (y,)
+    assert paper.starred and paper.read
+    assert paper.tags == ("alpha", "beta")
+    assert paper.note == "note on x\n\nnote on y"
+    assert len(paper.sightings) == 2
+    assert lib.get(y).duplicate_of == x
+    assert [p.id for p in lib.list(tag="beta")] == [x]
+    lib.split(y)
+    px, py = lib.get(x), lib.get(y)
+    assert (px.starred, px.read, px.tags, px.note) == (True, False, ("alpha",), "note on x")
+    assert (py.starred, py.read, py.tags, py.note) == (False, True, ("beta",), "note on y")
+    assert py.duplicate_of is None
+
+
+def test_merge_survives_recheck_and_reimport(
+    two_papers: tuple[Library, int, int], tmp_path: Path
+) -> None:
+    lib, x, y = two_papers
+    lib.merge([y, x])  # the first id is the one shown
+    lib.recheck_duplicates()
+    lib.import_paths(
+        [
+            write_dump(
+                tmp_path / "again.txt", "Mar 5", [(TITLE_X, ABSTRACT_X), (TITLE_Y, ABSTRACT_Y)]
+            )
+        ]
+    )
+    assert lib.ids() == [y]
+    assert lib.get(x).duplicate_of == y
+    [group] = lib.duplicate_groups()
+    assert group.hidden[0].by == "user"
+
+
+def test_split_survives_recheck_reimport_and_a_record_resembling_both(
+    library: Library, tmp_path: Path
+) -> None:
+    library.import_paths([write_dump(tmp_path / "a.txt", "Mar 1", [(TITLE_X, ABSTRACT_X)])])
+    library.import_paths(
+        [write_dump(tmp_path / "b.txt", "Mar 2", [(TITLE_X + ".", ABSTRACT_X[:130])])]
+    )
+    [shown] = library.ids()
+    [hidden] = library.get(shown).hidden_ids
+    library.split(hidden)
+    assert sorted(library.ids()) == sorted([shown, hidden])
+    library.recheck_duplicates()
+    assert sorted(library.ids()) == sorted([shown, hidden])
+    # A third record resembling both joins one of them, never both together.
+    library.import_paths(
+        [write_dump(tmp_path / "c.txt", "Mar 3", [(TITLE_X.lower(), ABSTRACT_X[:125])])]
+    )
+    library.recheck_duplicates()
+    visible = library.list()
+    assert len(visible) == 2
+    assert {shown, hidden} <= {p.id for p in visible} | {h for p in visible for h in p.hidden_ids}
+    assert library.get(shown).duplicate_of is None and library.get(hidden).duplicate_of is None
+
+
+def test_split_of_the_shown_record_keeps_the_rest_together(
+    library: Library, tmp_path: Path
+) -> None:
+    library.import_paths([write_dump(tmp_path / "a.txt", "Mar 1", [(TITLE_X, ABSTRACT_X)])])
+    library.import_paths(
+        [write_dump(tmp_path / "b.txt", "Mar 2", [(TITLE_X + ".", ABSTRACT_X[:130])])]
+    )
+    library.import_paths(
+        [write_dump(tmp_path / "c.txt", "Mar 3", [(TITLE_X.lower(), ABSTRACT_X[:120])])]
+    )
+    [shown] = library.ids()
+    rest = library.get(shown).hidden_ids
+    assert len(rest) == 2
+    library.split(shown)
+    visible = library.list()
+    assert len(visible) == 2
+    [others] = [p for p in visible if p.id != shown]
+    assert sorted((others.id, *others.hidden_ids)) == sorted(rest)
+
+
+def test_merging_under_a_hidden_record_shows_it(library: Library, tmp_path: Path) -> None:
+    library.import_paths(
+        [write_dump(tmp_path / "a.txt", "Mar 1", [(TITLE_X, ABSTRACT_X), (TITLE_Y, ABSTRACT_Y)])]
+    )
+    library.import_paths(
+        [write_dump(tmp_path / "b.txt", "Mar 2", [(TITLE_X + ".", ABSTRACT_X[:130])])]
+    )
+    x, y = library.ids()
+    [cut] = library.get(x).hidden_ids
+    library.merge([cut, y])
+    assert library.ids() == [cut]
+    assert set(library.get(cut).hidden_ids) == {x, y}
+
+
+def test_decisions_on_bad_ids_are_refused(two_papers: tuple[Library, int, int]) -> None:
+    lib, x, _ = two_papers
+    with pytest.raises(UserError, match="not grouped"):
+        lib.split(x)
+    with pytest.raises(UserError, match="at least two"):
+        lib.merge([x])
+    with pytest.raises(UserError, match="no paper with id 999"):
+        lib.merge([x, 999])
+    assert len(lib.list()) == 2
+
+
+def test_unstar_and_untag_on_a_merged_paper_clear_the_whole_group(
+    two_papers: tuple[Library, int, int],
+) -> None:
+    lib, x, y = two_papers
+    lib.star([y])
+    lib.tag([y], ["beta"])
+    lib.merge([x, y])
+    assert lib.get(x).starred
+    lib.unstar([x])
+    lib.untag([x], ["beta"])
+    assert not lib.get(x).starred and lib.get(x).tags == ()
+    assert lib.tags() == []
+
+
+def test_snapshot_restore_puts_back_exactly(two_papers: tuple[Library, int, int]) -> None:
+    lib, x, y = two_papers
+    lib.tag([x], ["alpha"])
+    lib.set_note(x, "before")
+    snap = lib.snapshot([x, y])
+    lib.star([x, y])
+    lib.untag([x], ["alpha"])
+    lib.set_note(x, "after")
+    lib.restore(snap)
+    assert (lib.get(x).starred, lib.get(x).tags, lib.get(x).note) == (False, ("alpha",), "before")
+    assert not lib.get(y).starred
