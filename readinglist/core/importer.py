@@ -1,4 +1,4 @@
-"""Importing feed dumps: each file in one transaction, all or nothing.
+"""Importing feed dumps: every dump all or nothing, never half.
 
 A file's bytes are hashed first; a file already imported is skipped and reported. Each entry is
 then one of three things:
@@ -6,39 +6,36 @@ then one of three things:
 - new: a paper the library did not have (a new visible record);
 - a duplicate: new text of a paper the library has (a new record, hidden under that paper).
 
-Killing the process at any moment leaves every file either fully imported or not at all: the file's
-rows are written in one transaction, and SQLite's WAL journal rolls back an unfinished one.
+Killing the process at any moment leaves every dump either fully imported or not at all, and
+earlier stars, tags and notes untouched: each dump is written inside one transaction (which may
+hold a few consecutive dumps, so that a bulk import does not pay a commit per small file), and
+SQLite's WAL journal rolls back an unfinished transaction. Bad files are refused before any
+writing starts, so they never take a good file's transaction down with them.
+
+Reading and parsing (`prepare.py`) needs no database and happens before a dump's transaction.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readinglist.core import dedup, duplicates
+from readinglist.core import duplicates
 from readinglist.core.clock import now_iso
-from readinglist.core.database import Database
-from readinglist.core.errors import BadDumpError, UserError
-from readinglist.core.feedparse import Entry, ParsedDump, infer_year, read_dump
+from readinglist.core.database import Database, raw_cursor
+from readinglist.core.prepare import PreparedDump, Refusal, prepared_dumps
 
-YEAR_FROM_FILE = "file-date"
-YEAR_OVERRIDE = "override"
+# Consecutive dumps written in one transaction, up to about this many entries: few commits for a
+# bulk import, while no transaction holds the write lock long enough for the window to notice.
+ENTRIES_PER_TRANSACTION = 2000
 
-# progress(files_done, files_total, current_file); returning nothing. cancel() -> True stops the
-# run between files (the file being imported is finished or rolled back, never half written).
+# progress(files_done, files_total, current_file). cancel() -> True stops the run between files;
+# what was imported stays imported, and no dump is ever half written.
 ProgressCallback = Callable[[int, int, Path | None], None]
 CancelCheck = Callable[[], bool]
-
-
-@dataclass
-class Refusal:
-    path: Path
-    message: str  # one line, names the file
 
 
 @dataclass
@@ -104,21 +101,22 @@ def import_paths(
                 "INSERT INTO import_batch (started_at) VALUES (?) RETURNING id", (now_iso(),)
             ).scalar_one()
         )
-    for done, path in enumerate(files):
+    batch: list[PreparedDump] = []
+    for done, (path, prepared) in enumerate(prepared_dumps(files, year)):
         if cancel is not None and cancel():
             summary.cancelled = True
             break
         if progress is not None:
             progress(done, len(files), path)
-        try:
-            parsed = read_dump(path)
-            with db.write() as conn:
-                raw = conn.connection.driver_connection
-                assert isinstance(raw, sqlite3.Connection)
-                _import_dump(raw, parsed, year, summary)
-        except UserError as exc:
+        if isinstance(prepared, Refusal):
             summary.files_refused += 1
-            summary.refusals.append(Refusal(path, exc.message))
+            summary.refusals.append(prepared)
+            continue
+        batch.append(prepared)
+        if sum(len(p.entries) for p in batch) >= ENTRIES_PER_TRANSACTION:
+            _write_batch(db, batch, summary)
+            batch = []
+    _write_batch(db, batch, summary)
     if progress is not None:
         progress(len(files), len(files), None)
     with db.write() as conn:
@@ -131,91 +129,91 @@ def import_paths(
     return summary
 
 
-def text_hash(title: str, abstract: str) -> str:
-    """Identity of a record's exact text: the same title and abstract are the same record."""
-    return hashlib.blake2b(f"{title}\x00{abstract}".encode(), digest_size=16).hexdigest()
+@dataclass
+class _DumpResult:
+    path: Path
+    already_imported: bool = False
+    entries: int = 0
+    new: int = 0
+    known: int = 0
+    hidden: int = 0
 
 
-def _listing_dates(parsed: ParsedDump, year: int | None) -> Iterator[tuple[Entry, str, str]]:
-    reference = dt.date.fromtimestamp(parsed.mtime)
-    for entry in parsed.entries:
-        if year is None:
-            when = dt.date(infer_year(entry.month, entry.day, reference), entry.month, entry.day)
-            yield entry, when.isoformat(), YEAR_FROM_FILE
-            continue
-        try:
-            when = dt.date(year, entry.month, entry.day)
-        except ValueError:
-            raise BadDumpError(
-                parsed.path, f"the listing date {entry.month}/{entry.day} does not exist in {year}"
-            ) from None
-        yield entry, when.isoformat(), YEAR_OVERRIDE
-
-
-def _import_dump(
-    raw: sqlite3.Connection, parsed: ParsedDump, year: int | None, summary: ImportSummary
-) -> None:
-    """Write one parsed dump inside the caller's transaction."""
-    cur = raw.cursor()
-    if cur.execute("SELECT 1 FROM dump WHERE content_hash = ?", (parsed.content_hash,)).fetchone():
-        summary.files_already_imported += 1
-        summary.already_imported.append(parsed.path)
+def _write_batch(db: Database, batch: Sequence[PreparedDump], summary: ImportSummary) -> None:
+    """Write consecutive dumps in one transaction; count them once it has committed."""
+    if not batch:
         return
-    dated = list(_listing_dates(parsed, year))
+    with db.write() as conn:
+        cur = raw_cursor(conn)
+        results = [_import_dump(cur, prepared, summary.batch_id) for prepared in batch]
+    for r in results:
+        if r.already_imported:
+            summary.files_already_imported += 1
+            summary.already_imported.append(r.path)
+            continue
+        summary.files_read += 1
+        summary.entries += r.entries
+        summary.papers_new += r.new
+        summary.papers_known += r.known
+        summary.duplicates_hidden += r.hidden
+
+
+def _import_dump(cur: sqlite3.Cursor, prepared: PreparedDump, batch_id: int | None) -> _DumpResult:
+    """Write one prepared dump inside the caller's transaction."""
+    dump = prepared.dump
+    result = _DumpResult(dump.path)
+    if cur.execute("SELECT 1 FROM dump WHERE content_hash = ?", (dump.content_hash,)).fetchone():
+        result.already_imported = True
+        return result
     now = now_iso()
     cur.execute(
         "INSERT INTO dump (batch_id, file_name, path, content_hash, size, mtime, encoding,"
         " entry_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?)",
-        (summary.batch_id, parsed.path.name, str(parsed.path.resolve()), parsed.content_hash,
-         parsed.size, parsed.mtime, parsed.encoding, len(parsed.entries), now),
+        (batch_id, dump.path.name, str(dump.path.resolve()), dump.content_hash, dump.size,
+         dump.mtime, dump.encoding, len(prepared.entries), now),
     )  # fmt: skip
     dump_id = cur.lastrowid
 
-    hashes = [text_hash(e.title, e.abstract) for e, _, _ in dated]
-    known = _existing_records(cur, hashes)
-    keys = {
-        digest: dedup.blocking_keys(entry.title, entry.abstract)
-        for (entry, _, _), digest in zip(dated, hashes, strict=True)
-        if digest not in known
-    }
+    # New records get their ids up front (we hold the write lock) and go in with one statement;
+    # duplicate decisions then only update them.
+    known = _existing_records(cur, [e.text_hash for e in prepared.entries])
+    next_id = int(cur.execute("SELECT coalesce(max(id), 0) + 1 FROM paper").fetchone()[0])
+    new_rows = []
+    fresh = []
+    for entry in prepared.entries:
+        if entry.text_hash not in known:
+            known[entry.text_hash] = next_id
+            new_rows.append((next_id, entry.title, entry.abstract, entry.text_hash, now, now))
+            fresh.append((next_id, entry))
+            next_id += 1
+    cur.executemany(
+        "INSERT INTO paper (id, title, abstract, text_hash, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?)",
+        new_rows,
+    )
     matcher = duplicates.Matcher(cur)
-    matcher.prefetch(k for ks in keys.values() for k in ks)
-    sightings = []
-    new = known_count = hidden = 0
-    for (entry, date, source), digest in zip(dated, hashes, strict=True):
-        paper_id = known.get(digest)
-        if paper_id is not None:
-            known_count += 1
+    matcher.prefetch(k for _, e in fresh for k in e.keys)
+    for paper_id, entry in fresh:
+        found = matcher.find(entry.title, entry.abstract, entry.keys)
+        if found is None:
+            result.new += 1
+            group = paper_id
         else:
-            found = matcher.find(entry.title, entry.abstract, keys[digest])
-            cur.execute(
-                "INSERT INTO paper (title, abstract, text_hash, created_at, updated_at)"
-                " VALUES (?,?,?,?,?)",
-                (entry.title, entry.abstract, digest, now, now),
-            )
-            paper_id = int(cur.lastrowid or 0)
-            known[digest] = paper_id
-            if found is None:
-                new += 1
-                group = paper_id
-            else:
-                hidden += 1
-                group = duplicates.attach(cur, paper_id, found, entry.title, entry.abstract)
-                if group != found.record.group:
-                    matcher.regroup(found.record.group, group)
-            matcher.add(paper_id, entry.title, entry.abstract, keys[digest], group)
-        sightings.append((paper_id, dump_id, date, source, entry.position, entry.line))
+            result.hidden += 1
+            group = duplicates.attach(cur, paper_id, found, entry.title, entry.abstract)
+            if group != found.record.group:
+                matcher.regroup(found.record.group, group)
+        matcher.add(paper_id, entry.title, entry.abstract, entry.keys, group)
+    matcher.flush()
     cur.executemany(
         "INSERT INTO sighting (paper_id, dump_id, listing_date, year_source, position, line)"
         " VALUES (?,?,?,?,?,?)",
-        sightings,
-    )
-    matcher.flush()
-    summary.files_read += 1
-    summary.entries += len(dated)
-    summary.papers_new += new
-    summary.papers_known += known_count
-    summary.duplicates_hidden += hidden
+        [(known[e.text_hash], dump_id, e.date, prepared.year_source, e.position, e.line)
+         for e in prepared.entries],
+    )  # fmt: skip
+    result.entries = len(prepared.entries)
+    result.known = result.entries - len(fresh)
+    return result
 
 
 def _existing_records(cur: sqlite3.Cursor, hashes: list[str]) -> dict[str, int]:

@@ -100,7 +100,6 @@ CREATE TABLE dedup_key (
     paper_id INTEGER NOT NULL REFERENCES paper(id),
     PRIMARY KEY (key, paper_id)
 ) WITHOUT ROWID;
-CREATE INDEX ix_dedup_key_paper ON dedup_key(paper_id);
 CREATE TABLE cannot_link (
     paper_a INTEGER NOT NULL REFERENCES paper(id),
     paper_b INTEGER NOT NULL REFERENCES paper(id),

@@ -36,7 +36,7 @@ def indexed_up_to(cur: sqlite3.Cursor) -> int:
 
 
 def pending(cur: sqlite3.Cursor) -> int:
-    """How many records the index has not caught up with."""
+    """How many records the index has not caught up with (ids only grow, so a range count)."""
     return int(
         cur.execute("SELECT count(*) FROM paper WHERE id > ?", (indexed_up_to(cur),)).fetchone()[0]
     )

@@ -1,0 +1,432 @@
+"""Is this the same paper? Pure duplicate detection: no database, no Qt.
+
+The same paper is listed on many days, and its text drifts between listings: the title changes
+case, spacing or punctuation, gains a trailing period or loses a typo; the abstract is cut short,
+reflowed, has a link's host changed or a typo fixed. Meanwhile different papers can have titles
+one meaningful word apart ("7B" vs "13B", "Part I" vs "Part II") or even identical titles. So
+title similarity never decides alone: the abstract is the evidence (see FEEDS.md).
+
+Two steps, as in record linkage:
+- `blocking_keys` gives each record a few 64-bit keys; the same paper's records share at least one
+  with very high probability, so only records sharing a key need comparing (the database stores
+  the keys; `duplicates.py` looks candidates up).
+- `compare` verifies one candidate pair and explains its verdict in one line.
+
+Changing how keys are computed invalidates the keys stored in every library: bump
+`KEY_VERSION` and rebuild them (`duplicates.rebuild_keys`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import string
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, Levenshtein
+
+KEY_VERSION = 1  # part of every key's hashed bytes: a new version never collides with the old
+
+# --- Normalization ---------------------------------------------------------------------------
+
+# Apostrophes are deleted rather than turned into spaces, so "LLM's" and "LLMs" read alike; every
+# other punctuation mark separates words, so "Title: Subtitle" equals "Title - Subtitle".
+_APOSTROPHES = "'`´‘’‛ʼ′"
+# ASCII text (nearly all) is folded by one bytes.translate, a 256-byte table in C, 5x faster than
+# str.translate. Anything but a letter or digit becomes a space, as in `_fold_char`.
+_ASCII_KEEP_CASE = bytes(i if chr(i).isalnum() or i > 127 else 32 for i in range(256))
+_ASCII_LOWER = _ASCII_KEEP_CASE.translate(
+    bytes.maketrans(string.ascii_uppercase.encode(), string.ascii_lowercase.encode())
+)
+_ASCII_DELETE = _APOSTROPHES.encode("ascii", "ignore")
+# Accents after NFKD. Other combining marks separate words: consistent, so harmless.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+# LaTeX: style commands carry no words ("{\it word}" is "word"); other commands are symbols whose
+# name is the word ("\times", "\alpha"). Escapes such as "\%" are punctuation like any other.
+_LATEX_STYLE = re.compile(
+    r"\\(?:text(?:bf|it|sc|tt|rm|sf|sl|up|md|normal)?|math(?:rm|bf|it|cal|bb|sf|tt|frak|scr)"
+    r"|emph|it|bf|em|rm|sf|tt|sc|sl|bm|boldsymbol|operatorname|mbox|hbox|displaystyle"
+    r"|url|href|left|right|[bB]igg?[lr]?)(?![A-Za-z])"
+)
+_LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
+
+# A link keeps nothing, not even its host: abstracts are relisted with a link to another host
+# (github.com, huggingface.co). A link is a token with a scheme, www., or host and path (a.io/x).
+_LINK = re.compile(r"(?i)[^\w]*(?:[a-z][a-z0-9+.-]*://|www\.|(?:[a-z0-9-]+\.)+[a-z]{2,}/)")
+_URL_WORD = "url"  # what a link becomes; the trailing-words key skips it
+_LONGEST_LINK = 500  # bounds the scans for a link's ends
+
+
+def _positions(text: str, needle: str) -> list[int]:
+    found: list[int] = []
+    at = text.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = text.find(needle, at + 1)
+    return found
+
+
+def _replace_links(text: str) -> str:
+    """Every link replaced with `_URL_WORD`. A regular expression scanning the whole abstract
+    costs tens of µs; only the tokens around a "/" or "www." are looked at."""
+    hints = _positions(text, "/")
+    if "www." in text:
+        hints = sorted(hints + _positions(text, "www."))
+    pieces: list[str] = []
+    done = 0  # text[:done] is in pieces already
+    for at in hints:
+        if at < done:  # inside a link replaced already
+            continue
+        low, high = max(done, at - _LONGEST_LINK), at + _LONGEST_LINK
+        start = 1 + max(
+            text.rfind(" ", low, at), text.rfind("\n", low, at), text.rfind("\t", low, at), low - 1
+        )
+        ends = [e for e in (text.find(c, at, high) for c in " \n\t") if e >= 0]
+        end = min(ends) if ends else min(high, len(text))
+        if _LINK.match(text, start, end):
+            pieces += (text[done:start], f" {_URL_WORD} ")
+            done = end
+    return "".join(pieces) + text[done:] if pieces else text
+
+
+def _latex_words(text: str) -> str:
+    text = _LATEX_STYLE.sub(" ", text)
+    return _LATEX_COMMAND.sub(r" \1 ", text)
+
+
+@lru_cache(maxsize=65536)  # a text has few distinct non-ASCII characters
+def _fold_char(char: str) -> str:
+    """A non-ASCII character: deleted (apostrophe, accent), kept (letter, digit), else a space
+    (typographic quotes and dashes, non-breaking spaces)."""
+    if char in _APOSTROPHES or _ACCENTS.match(char):
+        return ""
+    return char if char.isalnum() else " "
+
+
+@lru_cache(maxsize=65536)
+def _fold_piece(piece: str, lower: bool) -> str:
+    """A run of non-ASCII characters (and the ASCII character before it) folded. Casefolding
+    and decomposition feed each other, so this repeats until stable: folding is idempotent."""
+    for _ in range(4):
+        before = piece
+        piece = unicodedata.normalize("NFKC", piece)
+        if lower:
+            piece = piece.casefold()
+        piece = "".join(map(_fold_char, unicodedata.normalize("NFKD", piece)))
+        if piece == before:
+            break
+    return piece
+
+
+# The usual non-ASCII: non-breaking space, typographic apostrophes, quotes and dashes.
+_COMMON_NON_ASCII = [(c, "" if c in _APOSTROPHES else " ") for c in "\u00a0‘’“”–—"]
+
+
+def _fold(text: str, lower: bool = True) -> str:
+    """Unicode, case, accent and punctuation folding shared by titles and abstracts."""
+    if not text.isascii():
+        for char, replacement in _COMMON_NON_ASCII:  # in bulk, as `_fold_char` would fold them
+            if char in text:
+                text = text.replace(char, replacement)
+        # Only non-ASCII runs need Unicode work (the whole text costs 30-80 µs an abstract).
+        # NFKC/NFKD leave ASCII alone and compose a base only with what follows: a run plus
+        # the character before it (a possible base) folds on its own.
+        pieces: list[str] = []
+        done = 0
+        for match in _NON_ASCII.finditer(text):
+            start = max(match.start() - 1, done)
+            pieces += (text[done:start], _fold_piece(text[start : match.end()], lower))
+            done = match.end()
+        text = "".join(pieces) + text[done:]
+    # Non-ASCII bytes (letters by now) pass unchanged; whitespace is collapsed.
+    table = _ASCII_LOWER if lower else _ASCII_KEEP_CASE
+    return b" ".join(text.encode().translate(table, _ASCII_DELETE).split()).decode()
+
+
+def normalize_title(title: str) -> str:
+    """A title reduced to lowercase unaccented words separated by single spaces."""
+    return _fold(_latex_words(title) if "\\" in title else title)
+
+
+def _abstract_words(text: str) -> list[bytes]:
+    """The words of normalize_abstract(text) as UTF-8: what keys hash and `compare` aligns."""
+    if "\\" in text:  # first, so that "\url{https://...}" leaves a link standing alone
+        text = _latex_words(text)
+    text = _replace_links(text)
+    if text.isascii():  # the fast path of `_fold`, without joining words only to split them
+        return text.encode("ascii").translate(_ASCII_LOWER, _ASCII_DELETE).split()
+    return _fold(text).encode().split()
+
+
+def normalize_abstract(text: str) -> str:
+    """An abstract reduced like a title, with each link replaced by the placeholder word "url"."""
+    return b" ".join(_abstract_words(text)).decode()
+
+
+# --- Blocking keys ---------------------------------------------------------------------------
+
+# The title key: the whole title without spaces (case, spacing and punctuation changes don't
+# matter). Keys on the title's start or end were tried: titles share endings ("... for large
+# language models") so often that they made 13x more candidate pairs at 10k papers, for one more
+# corpus pair found (a title typo together with an abstract both cut and fixed near its start).
+# Abstract keys: the first and the last words. A cut-short abstract keeps its first words, a typo
+# fixed near the start keeps the last. Twelve, as the first eight are often a stock opening
+# ("large language models llms have demonstrated ...").
+ABSTRACT_KEY_WORDS = 12
+# Only a slice at each end is normalized (~24 words, cut at whitespace so its words are the whole
+# abstract's), which keeps the keys cheap; the whole abstract only when a slice has too few words
+# (a long link at the end: 6 of the corpus's 1,588 records).
+_SLICE = 160
+_SQUASH_DELETE = bytes(i for i in range(128) if not chr(i).isalnum())
+_URL_BYTES = _URL_WORD.encode()
+# One blake2b state per kind of key, fed its prefix once: copying it is cheaper than a new one.
+_HASHERS = {
+    kind: hashlib.blake2b(b"%d%s\x00" % (KEY_VERSION, kind), digest_size=8)
+    for kind in (b"tf", b"ah", b"at")
+}
+
+
+def _key(kind: bytes, data: bytes) -> int:
+    hasher = _HASHERS[kind].copy()
+    hasher.update(data)
+    return int.from_bytes(hasher.digest(), "big", signed=True)
+
+
+def _squashed_title(title: str) -> bytes:
+    """normalize_title(title) without spaces, as UTF-8."""
+    if title.isascii() and "\\" not in title:
+        return title.encode("ascii").translate(_ASCII_LOWER, _SQUASH_DELETE)
+    return normalize_title(title).replace(" ", "").encode()
+
+
+def _head_words(abstract: str) -> list[bytes]:
+    if len(abstract) > _SLICE:
+        cut = max(abstract.rfind(" ", 0, _SLICE), abstract.rfind("\n", 0, _SLICE))
+        if cut > 0:
+            words = _abstract_words(abstract[:cut])
+            if len(words) >= ABSTRACT_KEY_WORDS:
+                return words[:ABSTRACT_KEY_WORDS]
+    return _abstract_words(abstract)[:ABSTRACT_KEY_WORDS]
+
+
+def _tail_words(abstract: str) -> list[bytes]:
+    """The last words, links left out: a link changes more often than the words before it."""
+    start = len(abstract) - _SLICE
+    if start > 0:
+        cut = abstract.find(" ", start)
+        newline = abstract.find("\n", start, cut if cut >= 0 else len(abstract))
+        cut = newline if newline >= 0 else cut
+        if cut >= 0:
+            words = _abstract_words(abstract[cut:])
+            if _URL_BYTES in words:
+                words = [w for w in words if w != _URL_BYTES]
+            if len(words) >= ABSTRACT_KEY_WORDS:
+                return words[-ABSTRACT_KEY_WORDS:]
+    words = [w for w in _abstract_words(abstract) if w != _URL_BYTES]
+    return words[-ABSTRACT_KEY_WORDS:]
+
+
+def blocking_keys(title: str, abstract: str) -> list[int]:
+    """A few signed 64-bit keys; two records of the same paper share one with high probability.
+
+    Keys: the spaceless normalized title, and the abstract's first and last `ABSTRACT_KEY_WORDS`
+    normalized words. Stable across processes and releases (see `KEY_VERSION`). Different papers
+    may share keys too: `compare` verifies.
+    """
+    keys: list[int] = []
+    squashed = _squashed_title(title)
+    if squashed:
+        keys.append(_key(b"tf", squashed))
+    if abstract:
+        words = _head_words(abstract)
+        if words:
+            keys.append(_key(b"ah", b" ".join(words)))
+        words = _tail_words(abstract)
+        if words:
+            keys.append(_key(b"at", b" ".join(words)))
+    return list(dict.fromkeys(keys))
+
+
+# --- Comparing two records -------------------------------------------------------------------
+
+# Fewer (normalized) words than this is no evidence: "TBD", "See the paper."
+MIN_ABSTRACT_WORDS = 8
+# The shorter abstract must cover this much of the longer one: a cut-short abstract keeps at
+# least its first third in practice, and a shorter prefix is too little to tell papers apart.
+MIN_PREFIX_FRACTION = 0.3
+# Abstracts are compared word by word (~10 µs; by characters, ~50 µs for different abstracts).
+# The same abstract scores 97-100 in the corpus (typos, links, cuts); different papers under 40
+# (the "second look" pair 37), but for a hand-written pair sharing its opening (72). 90 leaves
+# room for a few fixes.
+ABSTRACT_ALIKE = 90.0
+CUT_SHORT_FRACTION = 0.95  # below this length ratio the reason says "one is cut short"
+MAX_TITLE_TYPOS = 2
+# Without abstracts only an exactly equal title counts, and not a short generic one ("Overview").
+MIN_TITLE_WORDS_ALONE = 3
+# Words whose presence or absence never makes another paper.
+_IGNORABLE_WORDS = frozenset({"a", "an", "the", "and"})
+# Roman numerals up to 39 ("Part II", "Phase IV"): words such as "mix" or "civil" are not.
+_ROMAN = re.compile(r"x{0,3}(?:ix|iv|v?i{0,3})")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The verdict on two records, with the evidence.
+
+    `abstract_score` is None when the abstracts were not compared: one is missing or too short,
+    or the titles alone already show two different papers.
+    """
+
+    same: bool
+    title_score: float  # 0-100, rapidfuzz ratio of the normalized titles
+    abstract_score: float | None  # 0-100, words of the shorter abstract vs the longer's start
+    reason: str  # one line for people: "same title, abstract 97% alike (one is cut short)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Title:
+    raw: str
+    text: str  # normalized
+    words: tuple[str, ...]
+
+
+# A record is compared with each of its candidates (at import, at a recheck): caching normalized
+# texts lets each pair pay only for the comparison. An abstract's words take ~7 kB, so 1024 of
+# them ~7 MB at most; candidates come in small groups, so a small cache is enough.
+@lru_cache(maxsize=4096)
+def _title(title: str) -> _Title:
+    text = normalize_title(title)
+    return _Title(title, text, tuple(text.split()))
+
+
+@lru_cache(maxsize=1024)
+def _abstract(abstract: str) -> tuple[bytes, ...]:
+    return tuple(_abstract_words(abstract))
+
+
+def _is_number(word: str) -> bool:
+    return _ROMAN.fullmatch(word) is not None or _DIGIT.search(word) is not None
+
+
+def _shown(title: _Title, start: int, end: int) -> str:
+    """Words start:end of the original title, case kept, for a reason line."""
+    text = _latex_words(title.raw) if "\\" in title.raw else title.raw
+    words = _fold(text, lower=False).split()
+    if len(words) != len(title.words):  # casefolding changed the word count: show it folded
+        words = list(title.words)
+    return " ".join(words[start:end])
+
+
+def _title_difference(a: _Title, b: _Title) -> tuple[str | None, list[str]]:
+    """(why the titles name different papers, or None; the typos tolerated between them).
+
+    Titles are compared word by word. A difference is tolerated only when it is spacing
+    ("pre trained" vs "pretrained"), an article, or a typo: one edit in a word of four letters or
+    more that is neither a number nor a roman numeral. Anything else, a differing number, an
+    added word, one meaningful word for another (Vision/Language, Small/Large), is another paper.
+    """
+    if a.words == b.words:
+        return None, []
+    # Align in a fixed order, as an alignment may depend on it: the verdict is the same both ways.
+    swapped = a.words > b.words
+    first, second = (b, a) if swapped else (a, b)
+    blocks: list[list[int]] = []  # merged runs of non-equal opcodes: [a_from, a_to, b_from, b_to]
+    for op in Levenshtein.opcodes(first.words, second.words):
+        if op.tag == "equal":
+            continue
+        if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
+            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
+        else:
+            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    if swapped:
+        blocks = [[j1, j2, i1, i2] for i1, i2, j1, j2 in blocks]
+    typos: list[str] = []
+    for i1, i2, j1, j2 in blocks:
+        wa, wb = a.words[i1:i2], b.words[j1:j2]
+        ja, jb = "".join(wa), "".join(wb)
+        if ja == jb:
+            continue
+        if not wa or not wb:
+            if all(w in _IGNORABLE_WORDS for w in wa + wb):
+                continue
+            return f"titles differ: only one has '{_shown(a, i1, i2) or _shown(b, j1, j2)}'", typos
+        if len(wa) + len(wb) > 6:
+            return f"titles differ ({fuzz.ratio(a.text, b.text):.0f}% alike)", typos
+        pair = f"'{_shown(a, i1, i2)}' vs '{_shown(b, j1, j2)}'"
+        if any(_is_number(w) for w in wa + wb):
+            return f"titles differ in {pair}", typos
+        if min(len(ja), len(jb)) >= 4 and OSA.distance(ja, jb) <= 1:
+            typos.append(pair)
+            continue
+        return f"titles differ in {pair}", typos
+    if len(typos) > MAX_TITLE_TYPOS:
+        return f"titles differ in {len(typos)} words", typos
+    return None, typos
+
+
+def _abstract_score(a: tuple[bytes, ...], b: tuple[bytes, ...]) -> tuple[float, float]:
+    """(similarity 0-100, length of the shorter over the longer), both in words.
+
+    The shorter abstract is compared with as many words of the longer one's start, so an abstract
+    cut short scores as high as its text deserves. Symmetric: with equal lengths either order
+    gives the same pair of sequences to compare.
+    """
+    if a == b:
+        return 100.0, 1.0
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    head = long[: len(short)]
+    x, y = short[-1], head[-1]
+    if x != y and (x.startswith(y) or y.startswith(x)):
+        short = short[:-1] + head[-1:]  # cut in the middle of a word: it is the same word
+    return fuzz.ratio(short, head), len(short) / len(long)
+
+
+def compare(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Match:
+    """Whether two records are the same paper, with scores and a one-line reason.
+
+    Same paper: titles alike (equal once normalized, but for spacing, an article or a typo or
+    two) and abstracts alike (the same text, maybe cut short, reflowed, with a link changed or a
+    typo fixed). When an abstract is missing, only the very same title counts.
+    """
+    ta, tb = _title(title_a), _title(title_b)
+    title_score = 100.0 if ta.text == tb.text else round(fuzz.ratio(ta.text, tb.text), 1)
+    # The titles go first: they are cheap, and most candidates that blocking finds fail on them.
+    difference, typos = _title_difference(ta, tb)
+    if difference is not None:
+        return Match(False, title_score, None, difference)
+    wa, wb = _abstract(abstract_a), _abstract(abstract_b)
+    if ta.text == tb.text and wa == wb and wa:
+        return Match(True, title_score, 100.0, "same title, same abstract")
+    titles = "same title" if ta.text == tb.text else "titles alike but for spacing or articles"
+    if typos:
+        titles = f"titles alike but for {', '.join(typos)}"
+
+    if len(wa) < MIN_ABSTRACT_WORDS or len(wb) < MIN_ABSTRACT_WORDS:
+        # No evidence beyond the title: only the very same title, and not a generic one.
+        missing = "one abstract missing" if bool(wa) != bool(wb) else "no abstracts"
+        if wa and wb:
+            missing = "an abstract too short to compare"
+        if ta.text != tb.text:
+            return Match(False, title_score, None, f"{titles}, {missing}: not enough to merge")
+        if len(ta.words) < MIN_TITLE_WORDS_ALONE:
+            return Match(False, title_score, None, f"short title, {missing}: not enough to merge")
+        return Match(True, title_score, None, f"same title, {missing}")
+
+    raw_score, fraction = _abstract_score(wa, wb)
+    score = round(raw_score, 1)
+    if fraction < MIN_PREFIX_FRACTION:
+        reason = f"{titles}, but one abstract is only {fraction:.0%} of the other"
+        return Match(False, title_score, score, reason)
+    if raw_score < ABSTRACT_ALIKE:
+        reason = f"{titles}, but abstracts differ ({raw_score:.0f}% alike)"
+        return Match(False, title_score, score, reason)
+    cut = " (one is cut short)" if fraction < CUT_SHORT_FRACTION else ""
+    # int() rounds down: "100% alike" would read as identical when a word differs.
+    alike = "same abstract" if raw_score == 100.0 else f"abstract {int(raw_score)}% alike"
+    return Match(True, title_score, score, f"{titles}, {alike}{cut}")
