@@ -463,3 +463,47 @@ def list_groups(cur: sqlite3.Cursor, group: int | None = None) -> list[Duplicate
         titles[row[0]] = row[1]
         grouped[row[0]].append(GroupMember(*row[2:]))
     return [DuplicateGroup(g, titles[g], tuple(m)) for g, m in grouped.items()]
+
+
+@dataclass(frozen=True)
+class GroupingSnapshot:
+    """The duplicate decisions of some groups, exactly: for undoing a merge or a split."""
+
+    # (id, duplicate_of, dup_by, dup_reason, dup_title_score, dup_abstract_score)
+    rows: tuple[tuple[int, int | None, str | None, str, float | None, float | None], ...]
+    cannot: tuple[tuple[int, int, str], ...]  # cannot-link pairs touching those records
+
+
+_GROUPING = "id, duplicate_of, dup_by, dup_reason, dup_title_score, dup_abstract_score"
+
+
+def grouping_snapshot(cur: sqlite3.Cursor, ids: Iterable[int]) -> GroupingSnapshot:
+    """Capture the grouping of every record in the groups of these papers."""
+    members = sorted({m for g in {group_of(cur, i) for i in ids} for m in members_of(cur, g)})
+    marks = ",".join("?" * len(members))
+    rows = cur.execute(f"SELECT {_GROUPING} FROM paper WHERE id IN ({marks})", members).fetchall()
+    cannot = cur.execute(
+        "SELECT paper_a, paper_b, created_at FROM cannot_link"
+        f" WHERE paper_a IN ({marks}) OR paper_b IN ({marks})",
+        members + members,
+    ).fetchall()
+    return GroupingSnapshot(tuple(tuple(r) for r in rows), tuple(tuple(r) for r in cannot))
+
+
+def restore_grouping(cur: sqlite3.Cursor, snap: GroupingSnapshot) -> Change:
+    """Put the captured grouping back exactly (records, reasons and cannot-links)."""
+    ids = [r[0] for r in snap.rows]
+    marks = ",".join("?" * len(ids))
+    cur.executemany(
+        "UPDATE paper SET duplicate_of = ?, dup_by = ?, dup_reason = ?, dup_title_score = ?,"
+        " dup_abstract_score = ? WHERE id = ?",
+        [(*r[1:], r[0]) for r in snap.rows],
+    )
+    cur.execute(
+        f"DELETE FROM cannot_link WHERE paper_a IN ({marks}) OR paper_b IN ({marks})", ids + ids
+    )
+    cur.executemany(
+        "INSERT OR IGNORE INTO cannot_link (paper_a, paper_b, created_at) VALUES (?, ?, ?)",
+        snap.cannot,
+    )
+    return Change(papers=frozenset(ids), structure=True, tags=True, message="grouping restored")

@@ -21,7 +21,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import TextIO, TypeVar
 
-from readinglist.core import annotations, duplicates, exporting, importer, papers, searchindex
+from readinglist.core import (
+    annotations,
+    duplicates,
+    exporting,
+    importer,
+    papers,
+    search,
+    searchindex,
+)
 from readinglist.core.database import Database, raw_cursor
 from readinglist.core.errors import UnknownPaperError, UserError
 from readinglist.core.importer import CancelCheck, ImportSummary, ProgressCallback
@@ -90,6 +98,9 @@ class Library:
 
     def update_search_index(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Index the records added since the index last caught up (see `searchindex`)."""
+        with self._reading() as cur:
+            if not searchindex.pending(cur):
+                return 0  # the common case, without taking the write lock
         return searchindex.catch_up_in_steps(self._write, progress)
 
     def dumps(self) -> list[DumpInfo]:
@@ -191,11 +202,25 @@ class Library:
     def split(self, paper_id: int) -> Change:
         return self._write(lambda cur: duplicates.split(cur, paper_id))
 
+    def grouping_snapshot(self, ids: Iterable[int]) -> duplicates.GroupingSnapshot:
+        """The exact grouping of these papers' groups, for undoing a merge or split."""
+        with self._reading() as cur:
+            return duplicates.grouping_snapshot(cur, ids)
+
+    def restore_grouping(self, snap: duplicates.GroupingSnapshot) -> Change:
+        return self._write(lambda cur: duplicates.restore_grouping(cur, snap))
+
     def recheck_duplicates(self) -> Change:
         changed = self._write(duplicates.recheck)
         return Change(structure=changed > 0, message=f"{changed} records regrouped")
 
     # -- searching ---------------------------------------------------------------------------------
+
+    def warm_up_search(self) -> None:
+        """Load what the first search of a session needs (a second at 100k papers), ahead of it."""
+        self.update_search_index()
+        with self._reading() as cur:
+            search.warm_up(cur)
 
     def search(
         self, text: str, limit: int | None = 10, where: PaperFilter = PaperFilter()

@@ -1,0 +1,517 @@
+"""Fuzzy search over titles, abstracts, tags and notes, fast enough to run on every keystroke.
+
+The FTS5 index (`searchindex.py`) finds records; this module decides what to ask it and ranks
+what comes back. Each query word becomes a group of index terms: the word itself, longer words it
+starts, and, if it is rare and starts nothing, known words a typo or two away (from a cached copy
+of the index's vocabulary). Then, cheapest first: every word anywhere (AND of the groups); every
+word in the title; each word left out in turn (a wrong or extra word); any word. A re-ranking pass
+over the candidates' titles puts papers with every word in the title first, then the exact
+phrase, then every word anywhere, then how many words; bm25 breaks ties.
+
+Cost depends on how many records match, not on the library's size. bm25 costs microseconds per
+matching row plus, at its first row, a read of every term's whole doclist (1.7 ms for "the" at
+100k papers): large or common match sets are not scored but read newest first, and FTS5 stops
+after `want` rows. Only the title search must read every match; with common words it covers the
+newest part of the library that its budget allows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import heapq
+import itertools
+import json
+import operator
+import re
+import sqlite3
+import threading
+import unicodedata
+from array import array
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from readinglist.core.papers import PaperFilter
+
+__all__ = ["fold", "search_ids", "warm_up", "words"]
+
+_WORD = re.compile(r"[^\W_]+")  # what unicode61 keeps: letters and digits; the rest separates
+_MAX_WORDS = 8  # more words make the query slower, not better
+_SCORED_ROWS = 3000  # more expected matches than this: take the newest instead of scoring
+_HEAVY = 20_000  # a term in more records than this is never scored nor left out in turn
+_SEEK_BUDGET = 50_000  # (matches of the rarest word) x (words) the fallbacks may cost: ~8 ms
+_TITLE_BUDGET = 100_000  # the same for the search of every word in the title
+_RARE = 3  # fewer records than this (per 10k) and starting no word: maybe a typo
+_PREFIX_TERMS = 12  # a long prefix becomes at most this many known words, the most used
+_PREFIX_MERGE = 20_000  # records under a prefix FTS5 may merge (some 1 ms at 100k papers)
+_TYPO_TERMS = 6
+_WEIGHTS = "10.0, 1.0, 3.0, 3.0"  # bm25 column weights: title, abstract, tags, note
+_RERANK = 60  # candidates whose titles the ranking reads
+_PHRASES = 12  # candidates whose abstracts it reads, looking for the query as a phrase
+_DRIVEN = 300  # a filter passing at most this many papers is searched paper by paper
+_EXTRA_WORDS = 5000  # words patched in before the vocabulary is read afresh
+_LIBRARIES = 2  # vocabularies kept in memory (some 20 MB each at 100k papers)
+
+
+def fold(text: str) -> str:
+    """Case and accents removed, as unicode61 with remove_diacritics 2 does."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    """The index terms of `text`: FTS5 syntax characters are separators, never operators."""
+    return _WORD.findall(fold(text))
+
+
+def _between(keys: list[str], prefix: str) -> tuple[int, int]:
+    lo = bisect.bisect_left(keys, prefix)
+    return lo, bisect.bisect_left(keys, prefix + "\U0010ffff", lo)
+
+
+# -- the vocabulary ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """Every indexed term with its record count, for prefix expansion and typo correction.
+
+    Read from fts5vocab (a second at 100k papers, hence `warm_up`), then patched when the index
+    changes: new records, tags and notes add their words to `extra`. A word gone stays: a stale
+    candidate only matches nothing. Frozen: a patch makes a new one, other threads keep theirs.
+    """
+
+    signature: bytes  # the index state it matches
+    max_rowid: int
+    terms: list[str]  # sorted
+    docs: array[int]  # record count of terms[i]
+    cumulative: array[int]  # sum(docs[:i]): the records of a prefix's terms in two lookups
+    backwards: list[str]  # words spelt backwards, sorted: the terms ending with a suffix
+    extra: dict[str, int] = field(default_factory=dict)
+    extra_terms: list[str] = field(default_factory=list)  # sorted
+
+    @property
+    def n_docs(self) -> int:
+        return max(self.max_rowid, 1)
+
+    def doc_count(self, term: str) -> int:
+        i = bisect.bisect_left(self.terms, term)
+        found = self.docs[i] if i < len(self.terms) and self.terms[i] == term else 0
+        return found + self.extra.get(term, 0)
+
+    def _extra_with(self, prefix: str) -> list[tuple[int, str]]:
+        lo, hi = _between(self.extra_terms, prefix)
+        return [(self.extra[t], t) for t in self.extra_terms[lo:hi]]
+
+    def prefix_docs(self, prefix: str) -> int:
+        """Records of all terms starting with `prefix`, summed: an upper bound of its matches."""
+        lo, hi = _between(self.terms, prefix)
+        extra = sum(d for d, _ in self._extra_with(prefix))
+        return self.cumulative[hi] - self.cumulative[lo] + extra
+
+    def with_prefix(self, prefix: str, least: int) -> list[str]:
+        """The most used longer terms that start with `prefix`, each in `least` records or more."""
+        lo, hi = _between(self.terms, prefix)
+        found = heapq.nlargest(
+            _PREFIX_TERMS + 1, zip(self.docs[lo:hi], self.terms[lo:hi], strict=True)
+        )
+        found = heapq.nlargest(_PREFIX_TERMS + 1, found + self._extra_with(prefix))
+        return [t for d, t in found if t != prefix and d >= max(least, 1)][:_PREFIX_TERMS]
+
+    def near(self, word: str, max_edits: int) -> list[str]:
+        """Known words within `max_edits` typos (OSA: swapping neighbours is one edit).
+
+        A word one edit away starts with the first half of `word` or ends with what follows its
+        middle letter, so only those two sorted ranges are compared (by rapidfuzz, in C; OSA is
+        the same for words spelt backwards). For two edits the halves are only a strong hint.
+        """
+        half = len(word) // 2
+        hits: list[tuple[str, float]] = []
+        for keys, key, part in (
+            (self.terms, word, word[:half]),
+            (self.backwards, word[::-1], word[half + 1 :][::-1]),
+            (self.extra_terms, word, ""),
+        ):
+            lo, hi = _between(keys, part)
+            found = process.extract(
+                key, keys[lo:hi], scorer=OSA.distance, score_cutoff=max_edits, limit=None
+            )
+            hits += [(t[::-1] if keys is self.backwards else t, d) for t, d, _ in found]
+        hits = [(t, d) for t, d in hits if t != word]
+        best = min((d for _, d in hits), default=0)  # one-typo corrections beat two-typo ones
+        close = {t for t, d in hits if d == best}
+        return sorted(close, key=lambda t: (-self.doc_count(t), t))[:_TYPO_TERMS]
+
+
+_cache: dict[str, _Vocabulary] = {}
+_lock = threading.Lock()
+
+
+def _state(cur: sqlite3.Cursor) -> tuple[bytes, int]:
+    """What changes whenever the index does: FTS5's structure record (it counts writes) and the
+    highest rowid."""
+    row = cur.execute("SELECT block FROM paper_fts_data WHERE id = 10").fetchone()
+    max_rowid = cur.execute("SELECT max(rowid) FROM paper_fts").fetchone()[0] or 0
+    return bytes(row[0]) if row else b"", int(max_rowid)
+
+
+def _build(cur: sqlite3.Cursor, signature: bytes, max_rowid: int) -> _Vocabulary:
+    # A temp table belongs to this connection and leaves the library file untouched.
+    cur.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.paper_vocab"
+        " USING fts5vocab(main, paper_fts, 'row')"
+    )
+    terms: list[str] = []
+    docs = array("q")  # 8 bytes a count, not a 28-byte int object: 1M terms at 1M papers
+    for term, doc in cur.execute("SELECT term, doc FROM temp.paper_vocab"):  # sorted by term
+        terms.append(term)
+        docs.append(doc)
+    # Typos are corrected towards words only: not numbers, not one- or two-letter terms.
+    backwards = sorted(t[::-1] for t in terms if len(t) >= 3 and t.isalpha())
+    cumulative = array("q", [0])
+    cumulative.extend(itertools.accumulate(docs))
+    return _Vocabulary(signature, max_rowid, terms, docs, cumulative, backwards)
+
+
+def _patch(cur: sqlite3.Cursor, vocab: _Vocabulary, signature: bytes, max_rowid: int
+           ) -> _Vocabulary:  # fmt: skip
+    """The vocabulary with the words that arrived since: new records' words or, when only tags
+    or notes changed, those of all tags and notes (a scan of some 50 ms at 100k papers)."""
+    if max_rowid > vocab.max_rowid:
+        texts = cur.execute(
+            "SELECT title, abstract, tags, note FROM paper_fts WHERE rowid > ?",
+            (vocab.max_rowid,),
+        )
+    else:
+        texts = cur.execute("SELECT name FROM tag UNION ALL SELECT note FROM paper WHERE note > ''")
+    extra = dict(vocab.extra)
+    for row in texts:
+        for word in set(words(" ".join(filter(None, row)))):
+            extra[word] = extra.get(word, 0) + 1
+    return replace(vocab, signature=signature, max_rowid=max_rowid, extra=extra,
+                   extra_terms=sorted(extra))  # fmt: skip
+
+
+def _vocabulary(cur: sqlite3.Cursor) -> _Vocabulary:
+    """The library's vocabulary, read, or patched if the index changed since."""
+    key = next(
+        (path for _, name, path in cur.execute("PRAGMA database_list") if name == "main"), ""
+    )
+    key = key or f"memory:{id(cur.connection)}"
+    signature, max_rowid = _state(cur)
+    with _lock:
+        vocab = _cache.pop(key, None)
+        if vocab is None or vocab.signature != signature:
+            if (
+                vocab is None
+                or max_rowid < vocab.max_rowid  # records gone: another library, or rebuilt
+                or max_rowid - vocab.max_rowid > vocab.n_docs // 5
+                or len(vocab.extra) > _EXTRA_WORDS
+            ):
+                vocab = _build(cur, signature, max_rowid)
+            else:
+                vocab = _patch(cur, vocab, signature, max_rowid)
+        _cache[key] = vocab  # the most recently used last
+        while len(_cache) > _LIBRARIES:
+            del _cache[next(iter(_cache))]
+        return vocab
+
+
+def warm_up(cur: sqlite3.Cursor) -> None:
+    """Read the vocabulary now (in a worker, after opening a library), not at the first search."""
+    _vocabulary(cur)
+
+
+# -- planning ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    """One query word as FTS5 sees it: a parenthesised OR of quoted terms and prefixes."""
+
+    word: str
+    terms: set[str]  # index terms that count as this word
+    prefix: str | None  # any term starting with this counts too
+    expression: str
+    docs: int  # an upper bound of the records matching
+    bit: int = 0  # this word's bit in masks of query words (see `_Marks`)
+
+
+def _group(cur: sqlite3.Cursor, word: str, vocab: _Vocabulary) -> _Group:
+    own = vocab.doc_count(word)
+    if not own:  # should the vocabulary have missed a word (it never should), ask the index
+        probe = cur.execute("SELECT 1 FROM paper_fts(?) LIMIT 1", (f'"{word}"',)).fetchone()
+        own = 1 if probe else 0
+    terms, prefix, docs = {word}, None, max(own, vocab.prefix_docs(word) if len(word) > 1 else 0)
+    if 2 <= len(word) <= 4 or (len(word) > 4 and docs <= _PREFIX_MERGE):
+        # FTS5's own prefix index (prefix='2 3 4') answers "word*" in one doclist. A longer
+        # prefix it answers by merging the doclists of every term under it (40 ms for "model*"
+        # at 100k, 0.05 µs a record): fine if its terms are not too common.
+        prefix = word
+    elif len(word) > 4:
+        # Otherwise name the most used terms. A known word is more likely finished: only its
+        # common longer forms join it ("models"), not rare names that start with it.
+        terms.update(vocab.with_prefix(word, least=own // 20))
+    # Rare and the start of nothing: maybe a typo (the index has some too). Add the known words
+    # a typo or two away that are much more common.
+    if len(word) >= 4 and word.isalpha() and own < _RARE * max(1, vocab.n_docs // 10_000) \
+            and docs - own < _RARE:  # fmt: skip
+        near = vocab.near(word, 1 if len(word) < 8 else 2)
+        near = [t for t in near if vocab.doc_count(t) >= 4 * own]
+        terms.update(near)
+        docs += sum(vocab.doc_count(t) for t in near)
+    parts = [f'"{prefix}"*'] if prefix else []
+    parts += [f'"{t}"' for t in sorted(terms - {prefix})]
+    return _Group(word, terms, prefix, "(" + " OR ".join(parts) + ")", min(docs, vocab.n_docs))
+
+
+# -- running -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Search:
+    """One search: the cursor, the filter, and the candidates found so far."""
+
+    cur: sqlite3.Cursor
+    where: PaperFilter
+    n_docs: int  # the highest record id
+    want: int  # candidates worth collecting: the limit and some slack for re-ranking
+    # rowid -> (stage, bm25, the query words it surely has: those its query required)
+    found: dict[int, tuple[int, float, int]] = field(default_factory=dict)
+    driver: list[int] | None = None  # the only records that can pass the filter, if few
+
+    @property
+    def owner(self) -> str:
+        """SQL for the record a hit counts for: itself if hidden ones are rows of their own."""
+        hidden_too = self.where.include_hidden or self.where.only_hidden
+        return "r.id" if hidden_too else "coalesce(r.duplicate_of, r.id)"
+
+    def __post_init__(self) -> None:
+        """A starred, tag, file or id filter lets few records pass. Matching the words and then
+        checking the filter costs 2 µs per match (100 ms for "language model" at 100k); reading
+        the few records that can pass (`_scan`) costs some 40 µs each. Indexes find those."""
+        w, to_group = self.where, "SELECT coalesce(p.duplicate_of, p.id) FROM"
+        selective = [
+            (w.starred, f"{to_group} paper p WHERE starred", ()),
+            (w.tag is not None, f"{to_group} tag t JOIN paper_tag pt ON pt.tag_id = t.id"
+             " JOIN paper p ON p.id = pt.paper_id WHERE t.name = ?", (w.tag,)),
+            (w.dump_id is not None, f"{to_group} sighting s JOIN paper p ON p.id = s.paper_id"
+             " WHERE s.dump_id = ?", (w.dump_id,)),
+            (w.ids is not None, f"{to_group} json_each(?) j JOIN paper p ON p.id = j.value",
+             (json.dumps(w.ids),)),
+        ]  # fmt: skip
+        found = [{r[0] for r in self.cur.execute(q, a)} for on, q, a in selective if on]
+        groups = set.intersection(*found) if found else None
+        if groups is not None and len(groups) <= _DRIVEN:
+            members = self.cur.execute(
+                "SELECT p.id FROM json_each(?) j JOIN paper p ON p.duplicate_of = j.value",
+                (json.dumps(sorted(groups)),),
+            )
+            self.driver = sorted(groups | {r[0] for r in members})
+
+    def run(self, groups: list[_Group], stage: int, join: str = " AND ", title: bool = False,
+            limit: int | None = None, newest: int | None = None) -> None:  # fmt: skip
+        """Add up to `limit` (or `want`) records matching the groups, as stage `stage`.
+
+        A small match set without heavy terms is ranked by bm25; any other is read newest first
+        (FTS5 reads backwards and stops early). `newest` only searches that many last records.
+        """
+        docs = sum(g.docs for g in groups) if join == " OR " else min(g.docs for g in groups)
+        expression = join.join(g.expression for g in groups)
+        if title:
+            expression = f"title : ({expression})"
+        scored = docs <= _SCORED_ROWS and all(g.docs <= _HEAVY for g in groups)
+        score = f"bm25(paper_fts, {_WEIGHTS})" if scored else "0.0"
+        order = "s" if scored else "paper_fts.rowid DESC"
+        window = "" if newest is None else f" AND paper_fts.rowid > {int(self.n_docs - newest)}"
+        clause, params = self.where.where()
+        if clause == "p.duplicate_of IS NULL":  # the default: hits map to their groups later
+            sql = (f"SELECT rowid, {score} AS s FROM paper_fts WHERE paper_fts MATCH ?{window}"
+                   f" ORDER BY {order} LIMIT ?")  # fmt: skip
+            params = [expression]
+        else:  # the filter in the same statement, so that bm25 only scores rows that pass
+            params = [expression, *params]
+            sql = (f"SELECT paper_fts.rowid, {score} AS s FROM paper_fts"
+                   f" JOIN paper r ON r.id = paper_fts.rowid JOIN paper p ON p.id = {self.owner}"
+                   f" WHERE paper_fts MATCH ?{window} AND {clause}"
+                   f" ORDER BY {order} LIMIT ?")  # fmt: skip
+        has = 0 if join == " OR " else sum(g.bit for g in groups)
+        for rowid, bm25 in self.cur.execute(sql, (*params, limit or self.want)):
+            old = self.found.get(rowid)
+            if old is None or old[0] < stage:
+                self.found[rowid] = (stage, -bm25, has | (old[2] if old else 0))
+
+
+def search_ids(
+    cur: sqlite3.Cursor, text: str, limit: int | None = 10, where: PaperFilter = PaperFilter()
+) -> list[tuple[int, float]]:
+    """Papers matching `text`, best first, as (paper id, score: higher is better).
+
+    A hit on a hidden duplicate counts for its visible paper (unless the filter includes hidden
+    records). `limit=None` gives every paper with all the words (if none has them all, the best
+    partial matches). Any text is safe: only its words reach FTS5, each one quoted.
+    """
+    query = list(dict.fromkeys(words(text)))[:_MAX_WORDS]
+    if not query or (limit is not None and limit <= 0):
+        return []
+    vocab = _vocabulary(cur)
+    groups = [_group(cur, w, vocab) for w in query]
+    for i, group in enumerate(groups):
+        group.bit = 1 << i
+    enough = limit or 1
+    state = _Search(cur, where, vocab.n_docs, limit + 20 if limit else vocab.n_docs)
+    known = sorted((g for g in groups if g.docs > 0), key=lambda g: g.docs)
+    if not known:  # no word is in the index
+        return []
+    if state.driver is not None:
+        scores = _scan(state, groups)
+        if limit is None and any(s >= _ALL_WORDS for s in scores.values()):
+            scores = {r: s for r, s in scores.items() if s >= _ALL_WORDS}
+        return _by_paper(state, scores)[:limit]
+    # 1. Every word, anywhere: all of them, unless there are `want` or more.
+    state.run(known, 2)
+    if len(state.found) >= state.want:
+        # 2. Then not all with every word in the title, which outrank the rest: FTS5 must read
+        # every match of the AND to find them; if that is too many, only the newest part.
+        cost = known[0].docs * len(known)
+        newest = state.n_docs * _TITLE_BUDGET // cost if cost > _TITLE_BUDGET else None
+        state.run(known, 3, title=True, newest=newest)
+    # 3. A word is wrong or not in the paper meant: leave each out in turn (but heavy ones: most
+    # papers have them), while the budget lasts; then any word will do.
+    light = [g for g in known if g.docs <= _HEAVY]
+    spent = known[0].docs * len(known)
+    if len(state.found) < enough and len(light) > 1:
+        for left_out in light:
+            rest = [g for g in known if g is not left_out]
+            spent += rest[0].docs * len(rest)
+            if spent > _SEEK_BUDGET:
+                break
+            state.run(rest, 1, limit=max(5, state.want // len(light)))
+    if len(state.found) < enough and len(light) > 1:
+        state.run(light, 0, join=" OR ")
+    return _by_paper(state, _rerank(state, groups))[:limit]
+
+
+# -- ranking -------------------------------------------------------------------------------------
+
+
+class _Marks:
+    """Which query words each word of a text stands for, as bit masks (cached per word)."""
+
+    def __init__(self, groups: list[_Group]) -> None:
+        self.exact: dict[str, int] = {}
+        for group in groups:
+            for term in group.terms:
+                self.exact[term] = self.exact.get(term, 0) | group.bit
+        self.prefixes = [(g.prefix, g.bit) for g in groups if g.prefix]
+        self.memo: dict[str, int] = {}
+        self.size, self.full = len(groups), (1 << len(groups)) - 1
+
+    def of(self, text: str) -> list[int]:
+        found, memo = words(text), self.memo
+        for word in set(found).difference(memo):
+            mask = self.exact.get(word, 0)
+            for prefix, bit in self.prefixes:
+                if word.startswith(prefix):
+                    mask |= bit
+            memo[word] = mask
+        return [memo[w] for w in found]
+
+    def phrase(self, masks: list[int]) -> bool:
+        """The query words side by side, in order (each may be a prefix or typo form)."""
+        n, last = self.size, len(masks) - self.size
+        return n > 1 and any(
+            mask & 1 and i <= last and all(masks[i + k] >> k & 1 for k in range(1, n))
+            for i, mask in enumerate(masks)
+        )
+
+
+def _score(marks: _Marks, in_title: list[int], has: int, bm25: float) -> float:
+    """Every word in the title first, then as a phrase there, then every word anywhere, more
+    words; bm25 or, if unscored, how much of the title the words fill, break ties."""
+    title = functools.reduce(operator.or_, in_title, 0)
+    titled, anywhere, n = title == marks.full, title | has, marks.size
+    density = title.bit_count() / (len(in_title) or 1) if bm25 == 0.0 else 0.0
+    return (
+        1000.0 * titled
+        + 300.0 * (titled and marks.phrase(in_title))
+        + 200.0 * (anywhere == marks.full)
+        + 100.0 * anywhere.bit_count() / n
+        + 50.0 * title.bit_count() / n
+        + min(bm25, 49.0)
+        + 10.0 * density
+    )
+
+
+def _rerank(state: _Search, groups: list[_Group]) -> dict[int, float]:
+    """Scores of the candidates (see `_score`), plus 100 for the phrase outside the title.
+
+    Titles of the best `_RERANK` candidates (by stage, then bm25) are read; abstracts (40 µs
+    each to split into words) only of a few that have every word, but not in the title, to
+    look for the phrase. The rest keep their stage's floor: enough for long result lists."""
+    cur, marks = state.cur, _Marks(groups)
+    order = sorted(state.found, key=lambda r: state.found[r][:2], reverse=True)
+    scores: dict[int, float] = {}
+    phrase_wanted: list[int] = []
+    top = ",".join(map(str, order[:_RERANK]))
+    for rowid, title in cur.execute(f"SELECT rowid, title FROM paper_fts WHERE rowid IN ({top})"):
+        _, bm25, has = state.found[rowid]
+        scores[rowid] = _score(marks, marks.of(title), has, bm25)
+        if _ALL_WORDS <= scores[rowid] < 1000.0 and len(phrase_wanted) < _PHRASES:
+            phrase_wanted.append(rowid)
+    if phrase_wanted:
+        for rowid, *fields in cur.execute(
+            "SELECT rowid, abstract, tags, note FROM paper_fts"
+            f" WHERE rowid IN ({','.join(map(str, phrase_wanted))})"
+        ):
+            scores[rowid] += 100.0 * any(marks.phrase(marks.of(f)) for f in fields)
+    for rowid in order[_RERANK:]:
+        stage, bm25, _ = state.found[rowid]
+        scores[rowid] = _STAGE_FLOOR[stage] + min(bm25, 49.0)
+    return scores
+
+
+def _scan(state: _Search, groups: list[_Group]) -> dict[int, float]:
+    """Scores of the records that pass a selective filter and have any query word, read and
+    matched here in Python, as FTS5 would match them (the same terms and prefixes)."""
+    clause, params = state.where.where()
+    marks, scores = _Marks(groups), {}
+    for rowid, title, *fields in state.cur.execute(
+        "SELECT f.rowid, f.title, f.abstract, f.tags, f.note FROM json_each(?) AS j"
+        " CROSS JOIN paper_fts AS f ON f.rowid = j.value JOIN paper r ON r.id = f.rowid"
+        f" JOIN paper p ON p.id = {state.owner} WHERE {clause}",
+        (json.dumps(state.driver), *params),
+    ):
+        body = [marks.of(f) for f in fields]
+        has = functools.reduce(operator.or_, itertools.chain(*body), 0)
+        in_title = marks.of(title)
+        if has or any(in_title):
+            score = _score(marks, in_title, has, 0.0)
+            phrase = _ALL_WORDS <= score < 1000.0 and any(marks.phrase(m) for m in body)
+            scores[rowid] = score + 100.0 * phrase
+    return scores
+
+
+def _by_paper(state: _Search, scores: dict[int, float]) -> list[tuple[int, float]]:
+    """(paper, score) best first: a hidden record's hit counts for its visible paper."""
+    owner = {r: r for r in scores}
+    if scores and state.owner != "r.id":
+        # Many ids: scanning the small index of hidden records beats looking up each one.
+        plus, ids = "+" if len(scores) > 100 else "", ",".join(map(str, scores))
+        owner.update(state.cur.execute(
+            f"SELECT id, duplicate_of FROM paper WHERE duplicate_of > 0 AND {plus}id IN ({ids})"
+        ).fetchall())  # fmt: skip
+    best: dict[int, float] = {}
+    for rowid, score in scores.items():
+        group = owner[rowid]
+        best[group] = max(score, best.get(group, score))
+    return sorted(best.items(), key=lambda kv: (-kv[1], -kv[0]))
+
+
+# The least a candidate of each stage scores in `_rerank` (stage 3: every word in the title).
+_STAGE_FLOOR = {3: 1000.0 + 200.0 + 100.0 + 50.0, 2: 200.0 + 100.0, 1: 0.0, 0: 0.0}
+_ALL_WORDS = 300.0  # the least a record with every query word scores

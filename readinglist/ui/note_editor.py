@@ -1,0 +1,91 @@
+"""The note editor: saves as you type, a moment after you stop, and never loses a word.
+
+A save goes out 600 ms after the last keystroke, and at once when the paper changes, when the
+window closes and before an undo (`flush`). `saveRequested` carries the paper id with the text,
+so a save that is flushed while another paper is being shown still reaches the right paper.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+SAVE_DELAY_MS = 600
+
+
+class _Editor(QPlainTextEdit):
+    focusLost = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.focusLost.emit()
+        super().focusOutEvent(event)
+
+
+class NoteEditor(QWidget):
+    saveRequested = Signal(int, str)  # paper id, text
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = _Editor(self)
+        self.editor.setObjectName("NoteEditor")
+        self.editor.setPlaceholderText("Your notes on this paper. Saved as you type.")
+        self.editor.setTabChangesFocus(True)
+        # About six lines: room to write, without pushing the rest of the pane out of sight.
+        self.editor.setFixedHeight(self.editor.fontMetrics().lineSpacing() * 6 + 16)
+        self.state = QLabel("", self)
+        self.state.setObjectName("MutedLabel")
+        self.state.setAlignment(Qt.AlignmentFlag.AlignRight)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.state)
+        self.paper_id: int | None = None
+        self._saved_text = ""
+        self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+        self.editor.textChanged.connect(self._on_edit)
+        self.editor.focusLost.connect(self.flush)
+        self._loading = False
+
+    @property
+    def dirty(self) -> bool:
+        return self.paper_id is not None and self.editor.toPlainText() != self._saved_text
+
+    def show_note(self, paper_id: int | None, text: str) -> None:
+        """Show a paper's note (saving the one being edited first)."""
+        same = paper_id == self.paper_id
+        if not same:
+            self.flush()
+        elif self.dirty:
+            return  # the reader is typing: our own save echoed back; keep their text
+        self._loading = True
+        cursor = self.editor.textCursor().position()
+        self.paper_id = paper_id
+        self._saved_text = text
+        if self.editor.toPlainText() != text:
+            self.editor.setPlainText(text)
+            if same:
+                moved = self.editor.textCursor()
+                moved.setPosition(min(cursor, len(text)))
+                self.editor.setTextCursor(moved)
+        self.editor.setEnabled(paper_id is not None)
+        if not same:
+            self.state.setText("")
+        self._loading = False
+
+    def flush(self) -> None:
+        """Save now if there is anything unsaved."""
+        self._timer.stop()
+        if self.dirty and self.paper_id is not None:
+            text = self.editor.toPlainText()
+            self._saved_text = text
+            self.state.setText("Saved")
+            self.saveRequested.emit(self.paper_id, text)
+
+    def _on_edit(self) -> None:
+        if self._loading:
+            return
+        self.state.setText("Editing…" if self.dirty else "")
+        self._timer.start()

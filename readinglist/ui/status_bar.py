@@ -1,0 +1,34 @@
+"""The status bar: what the last operation did on the left; import progress, the number of
+papers listed and the number selected on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from readinglist.ui.import_dialog import ImportProgress
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.message = QLabel("", self)
+        self.progress = ImportProgress(self)
+        self.count = QLabel("", self)
+        self.count.setObjectName("StatusCount")
+        self.selection = QLabel("", self)
+        self.selection.setObjectName("StatusCount")
+        self.addWidget(self.message, 1)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.selection)
+        self.addPermanentWidget(self.count)
+
+    def show_message(self, text: str) -> None:
+        """The last operation's message (a `Change.message`); it stays until the next one."""
+        if text:
+            self.message.setText(text)
+            self.message.setToolTip(text)
+
+    def show_counts(self, listed: int, where: str, selected: int) -> None:
+        self.count.setText(f"{listed:,} papers  ·  {where}")
+        self.selection.setText(f"{selected:,} selected" if selected else "")

@@ -1,0 +1,82 @@
+"""Undo commands: each one calls core services to redo and to undo a change.
+
+A command is pushed after its change was made (by `operations.Operations`), so a refused change
+(a `UserError`) never lands on the stack: the first `redo()` that `QUndoStack.push` calls is
+skipped. Annotation changes undo exactly through `Library.snapshot`/`restore`; merge and split undo
+through the inverse operation (see `operations.py` for what that keeps and what it cannot).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtGui import QUndoCommand
+
+from readinglist.core.errors import UserError
+from readinglist.core.records import Change
+
+Publish = Callable[[Change], None]
+Report = Callable[[str], None]
+
+
+class ServiceCommand(QUndoCommand):
+    def __init__(
+        self,
+        text: str,
+        redo: Callable[[], Change],
+        undo: Callable[[], Change],
+        publish: Publish,
+        report: Report,
+    ) -> None:
+        super().__init__(text)
+        self._redo = redo
+        self._undo = undo
+        self._publish = publish
+        self._report = report
+        self._pushed = False
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True  # already applied by the operation that pushed us
+            return
+        self._run(self._redo, "redo")
+
+    def undo(self) -> None:
+        self._run(self._undo, "undo")
+
+    def _run(self, action: Callable[[], Change], verb: str) -> None:
+        try:
+            change = action()
+        except UserError as exc:
+            # The library changed under us (another program) or is locked: say so, never crash.
+            self._report(f"Could not {verb} “{self.text()}”: {exc.message}")
+            return
+        self._publish(replace(change, message=f"{verb.capitalize()}: {self.text()}"))
+
+
+class NoteCommand(ServiceCommand):
+    """A note edit. Consecutive saves of one paper's note merge into one undo step."""
+
+    ID = 1001
+
+    def __init__(
+        self,
+        paper_id: int,
+        text: str,
+        redo: Callable[[], Change],
+        undo: Callable[[], Change],
+        publish: Publish,
+        report: Report,
+    ) -> None:
+        super().__init__(text, redo, undo, publish, report)
+        self.paper_id = paper_id
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, NoteCommand) or other.paper_id != self.paper_id:
+            return False
+        self._redo = other._redo  # keep our "before", take the latest text
+        return True

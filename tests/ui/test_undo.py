@@ -1,0 +1,129 @@
+"""Undo and redo of every change: star, read, tag, note, merge and split, through the QUndoStack."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from readinglist.core.library import Library
+from readinglist.ui.main_window import MainWindow
+
+
+def annotations(lib: Library, ids: list[int]) -> list[tuple[bool, bool, tuple[str, ...], str]]:
+    return [(p.starred, p.read, p.tags, p.note) for p in lib.load(ids)]
+
+
+def structure(lib: Library, ids: list[int]) -> list[tuple[int | None, tuple[int, ...]]]:
+    return [(p.duplicate_of, p.hidden_ids) for p in lib.load(ids)]
+
+
+def test_every_annotation_undoes_and_redoes_exactly(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    ids = window.model.ids[:3]
+    sample_library.tag([ids[2]], ["kept"])  # made outside the window: not on the stack
+    ops = window.ops
+    changes = [
+        lambda: ops.set_starred(ids[:2], True),
+        lambda: ops.set_read([ids[1]], True),
+        lambda: ops.add_tags(ids, ["survey", "kept"]),
+        lambda: ops.remove_tags([ids[2]], ["kept"]),
+        lambda: ops.set_note(ids[0], "first thoughts"),
+    ]
+    states = [annotations(sample_library, ids)]
+    for change in changes:
+        change()
+        states.append(annotations(sample_library, ids))
+    assert len(set(map(str, states))) == len(states)  # every change changed something
+    assert window.undo_stack.count() == len(changes)
+    for state in reversed(states[:-1]):
+        window.commands.undo()
+        assert annotations(sample_library, ids) == state  # exactly, "kept" tag included
+    for state in states[1:]:
+        window.commands.redo()
+        assert annotations(sample_library, ids) == state
+    assert window.status.message.text().startswith("Redo: Edit the note")
+
+
+def test_undo_updates_the_list_and_the_actions(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    undo = window.actions_by_id["undo"]
+    assert not undo.isEnabled()
+    window.commands.toggle_star()
+    assert undo.isEnabled() and undo.text() == "&Undo Star 1 paper"
+    assert window.model.paper_at(0).starred  # type: ignore[union-attr]
+    window.commands.undo()
+    assert not window.model.paper_at(0).starred  # type: ignore[union-attr]
+    assert not sample_library.get(paper).starred
+    assert window.status.message.text() == "Undo: Star 1 paper"
+    assert window.actions_by_id["redo"].text() == "&Redo Star 1 paper"
+
+
+def test_consecutive_note_saves_are_one_undo_step(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    for text in ("a", "ab", "abc"):
+        window.ops.set_note(paper, text)
+    assert window.undo_stack.count() == 1
+    window.commands.undo()
+    assert sample_library.get(paper).note == ""
+    assert window.detail.note.editor.toPlainText() == ""
+    window.commands.redo()
+    assert sample_library.get(paper).note == "abc"
+    assert window.detail.note.editor.toPlainText() == "abc"
+
+
+def test_merge_undo_and_redo(qtbot: QtBot, window: MainWindow, sample_library: Library) -> None:
+    a, b, c, d = window.model.ids[:4]
+    sample_library.merge([c, d])  # an earlier group, made outside the window
+    window.ops.set_starred([b], True)
+    before = structure(sample_library, [a, b, c, d])
+    window.ops.merge([a, b, c])
+    assert set(sample_library.get(a).hidden_ids) == {b, c, d}
+    window.commands.undo()
+    assert structure(sample_library, [a, b, c, d]) == before
+    assert sample_library.get(b).starred and not sample_library.get(a).starred
+    window.commands.redo()
+    assert set(sample_library.get(a).hidden_ids) == {b, c, d}
+    assert sample_library.get(a).starred  # the group shows its records' stars
+
+
+def test_merge_under_a_hidden_record_undoes(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    a, b, c = window.model.ids[:3]
+    sample_library.merge([a, b])
+    before = structure(sample_library, [a, b, c])
+    window.ops.merge([b, c])  # b was hidden under a: now b shows, a and c hide under it
+    assert sample_library.get(b).duplicate_of is None
+    window.commands.undo()
+    assert structure(sample_library, [a, b, c]) == before
+
+
+def test_split_undo_and_redo(qtbot: QtBot, window: MainWindow, sample_library: Library) -> None:
+    a, b, c = window.model.ids[:3]
+    sample_library.merge([a, b, c])
+    before = structure(sample_library, [a, b, c])
+    for record in (b, a):  # a hidden record, then the shown one
+        window.ops.split(record)
+        assert sample_library.get(record).duplicate_of is None
+        assert record not in sample_library.get(a if record != a else b).hidden_ids
+        window.commands.undo()
+        assert structure(sample_library, [a, b, c]) == before
+        window.commands.redo()
+        window.commands.undo()
+        assert structure(sample_library, [a, b, c]) == before
+
+
+def test_a_refused_change_is_reported_and_not_undoable(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    paper = window.model.ids[0]
+    window.ops.split(paper)  # not grouped with anything
+    window.ops.add_tags([paper], ["   "])  # an empty tag
+    assert window.undo_stack.count() == 0
+    assert "tag cannot be empty" in window.status.message.text()
