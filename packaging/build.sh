@@ -22,16 +22,8 @@ packages=(binutils dpkg-dev libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1
           libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0
           libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0 libxcb-glx0 libxcb-util1
           libwayland-client0 libwayland-cursor0)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    phase "installing system packages: ${missing[*]}"
-    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+phase "checking system packages"
+bash packaging/ensure-debian-packages.sh "${packages[@]}"
 
 python=${PYTHON:-python3}
 venv=build/venv

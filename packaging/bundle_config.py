@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-APP_ID = "io.github.readinglist.ReadingList"
+from readinglist.core.paths import APP_ID as APP_ID  # one definition for the app and installers
+
 APP_NAME = "Reading List"
 EXE_NAME = "readinglist"
 

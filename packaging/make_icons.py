@@ -24,7 +24,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-APP_ID = "io.github.readinglist.ReadingList"
+from readinglist.core.paths import APP_ID  # one definition for the app and installers
+
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # macOS icon types holding PNG data, and their pixel sizes.

@@ -9,16 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(texlive-binaries texlive-base biber xvfb xauth libegl1 libgl1 libxkbcommon0
           libxkbcommon-x11-0 libxcb-cursor0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
           desktop-file-utils appstream)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-    echo "installing system packages: ${missing[*]}"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash packaging/ensure-debian-packages.sh "${packages[@]}"
 
 python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv

@@ -13,8 +13,9 @@ Every method runs in its own transaction and returns plain objects (`records.Pap
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +23,7 @@ from types import TracebackType
 from typing import TextIO, TypeVar
 
 from readinglist.core import (
-    annotations,
+    annotating,
     duplicates,
     exporting,
     importer,
@@ -103,7 +104,7 @@ class Library:
                 return 0  # the common case, without taking the write lock
         return searchindex.catch_up_in_steps(self._write, progress)
 
-    def dumps(self) -> list[DumpInfo]:
+    def dumps(self) -> builtins.list[DumpInfo]:
         with self._reading() as cur:
             rows = cur.execute(
                 "SELECT d.id, d.file_name, d.path, min(s.listing_date), max(s.listing_date),"
@@ -115,7 +116,7 @@ class Library:
     # -- reading -----------------------------------------------------------------------------------
 
     def ids(self, where: PaperFilter = PaperFilter(), sort: str = "id", descending: bool = False
-            ) -> list[int]:  # fmt: skip
+            ) -> builtins.list[int]:  # fmt: skip
         with self._reading() as cur:
             return papers.select_ids(cur, where, sort, descending)
 
@@ -123,7 +124,7 @@ class Library:
         with self._reading() as cur:
             return papers.count(cur, where)
 
-    def load(self, ids: Iterable[int]) -> list[Paper]:
+    def load(self, ids: Iterable[int]) -> builtins.list[Paper]:
         with self._reading() as cur:
             return papers.load(cur, list(ids))
 
@@ -135,7 +136,7 @@ class Library:
         tag: str | None = None,
         include_hidden: bool = False,
         sort: str = "id",
-    ) -> list[Paper]:
+    ) -> builtins.list[Paper]:
         where = PaperFilter(starred=starred, unread=unread, tag=tag, include_hidden=include_hidden)
         with self._reading() as cur:
             return papers.load(cur, papers.select_ids(cur, where, sort))
@@ -147,7 +148,7 @@ class Library:
             raise UnknownPaperError(paper_id)
         return found[0]
 
-    def tags(self) -> list[tuple[str, int]]:
+    def tags(self) -> builtins.list[tuple[str, int]]:
         """Every tag with the number of visible papers carrying it, by name."""
         with self._reading() as cur:
             return [
@@ -162,41 +163,43 @@ class Library:
     # -- annotating --------------------------------------------------------------------------------
 
     def star(self, ids: Iterable[int]) -> Change:
-        return self._write(lambda cur: annotations.set_flag(cur, ids, "starred", True))
+        return self._write(lambda cur: annotating.set_flag(cur, ids, "starred", True))
 
     def unstar(self, ids: Iterable[int]) -> Change:
-        return self._write(lambda cur: annotations.set_flag(cur, ids, "starred", False))
+        return self._write(lambda cur: annotating.set_flag(cur, ids, "starred", False))
 
     def mark_read(self, ids: Iterable[int]) -> Change:
-        return self._write(lambda cur: annotations.set_flag(cur, ids, "read", True))
+        return self._write(lambda cur: annotating.set_flag(cur, ids, "read", True))
 
     def mark_unread(self, ids: Iterable[int]) -> Change:
-        return self._write(lambda cur: annotations.set_flag(cur, ids, "read", False))
+        return self._write(lambda cur: annotating.set_flag(cur, ids, "read", False))
 
     def tag(self, ids: Iterable[int], tags: Iterable[str]) -> Change:
-        return self._write(lambda cur: annotations.add_tags(cur, ids, tags))
+        return self._write(lambda cur: annotating.add_tags(cur, ids, tags))
 
     def untag(self, ids: Iterable[int], tags: Iterable[str]) -> Change:
-        return self._write(lambda cur: annotations.remove_tags(cur, ids, tags))
+        return self._write(lambda cur: annotating.remove_tags(cur, ids, tags))
 
     def set_note(self, paper_id: int, text: str) -> Change:
-        return self._write(lambda cur: annotations.set_note(cur, paper_id, text))
+        return self._write(lambda cur: annotating.set_note(cur, paper_id, text))
 
-    def snapshot(self, ids: Iterable[int]) -> annotations.Snapshot:
+    def snapshot(self, ids: Iterable[int]) -> annotating.Snapshot:
         with self._reading() as cur:
-            return annotations.snapshot(cur, ids)
+            return annotating.snapshot(cur, ids)
 
-    def restore(self, snap: annotations.Snapshot) -> Change:
-        return self._write(lambda cur: annotations.restore(cur, snap))
+    def restore(self, snap: annotating.Snapshot) -> Change:
+        return self._write(lambda cur: annotating.restore(cur, snap))
 
     # -- duplicates --------------------------------------------------------------------------------
 
-    def duplicate_groups(self, paper_id: int | None = None) -> list[duplicates.DuplicateGroup]:
+    def duplicate_groups(
+        self, paper_id: int | None = None
+    ) -> builtins.list[duplicates.DuplicateGroup]:
         with self._reading() as cur:
             group = duplicates.group_of(cur, paper_id) if paper_id is not None else None
             return duplicates.list_groups(cur, group)
 
-    def merge(self, ids: list[int]) -> Change:
+    def merge(self, ids: Sequence[int]) -> Change:
         return self._write(lambda cur: duplicates.merge(cur, ids))
 
     def split(self, paper_id: int) -> Change:
@@ -224,7 +227,7 @@ class Library:
 
     def search(
         self, text: str, limit: int | None = 10, where: PaperFilter = PaperFilter()
-    ) -> list[Paper]:
+    ) -> builtins.list[Paper]:
         """Papers matching `text` (fuzzy: typos, prefixes, any order), best first, with `score`."""
         self.update_search_index()
         with self._reading() as cur:

@@ -15,6 +15,9 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "readinglist"
+# The reverse-DNS id of the desktop app: the .desktop file, the AppStream metainfo and the icon
+# are named after it, and the window announces it so desktops match windows to the launcher.
+APP_ID = "io.github.readinglist.ReadingList"
 DB_ENV = "READINGLIST_DB"
 DATA_DIR_ENV = "READINGLIST_DATA_DIR"
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from readinglist._version import __version__
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
-from readinglist.core.paths import APP_NAME
+from readinglist.core.paths import APP_ID, APP_NAME
 from readinglist.ui.icons import app_icon
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.settings import Settings
@@ -38,7 +38,7 @@ def application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
     return app
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from readinglist.core.paths import resource_path
+from readinglist.core.paths import APP_ID, resource_path
 
 SIZES = (16, 20, 24, 32)
 
@@ -54,5 +54,12 @@ def _fade(pixmap: QPixmap) -> QPixmap:
     return out
 
 
+@cache
 def app_icon() -> QIcon:
-    return icon("logo", "#2f6fde")
+    """The app's own icon (resources/icons/app/, the same files the installers ship)."""
+    result = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):  # drawn per size: crisp in the title bar
+        result.addFile(
+            str(resource_path(f"icons/app/{size}x{size}/{APP_ID}.png")), QSize(size, size)
+        )
+    return result

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from readinglist._version import __version__
+from readinglist.core.paths import APP_ID
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_ID = "io.github.readinglist.ReadingList"
 RESOURCES = ROOT / "resources"
 DESKTOP = RESOURCES / f"{APP_ID}.desktop"
 METAINFO = RESOURCES / f"{APP_ID}.metainfo.xml"
@@ -143,7 +143,7 @@ def test_macos_icns_holds_png_entries_up_to_1024() -> None:
 
 def test_every_file_names_the_same_app_id() -> None:
     files = [
-        ROOT / "packaging" / "bundle_config.py",
+        ROOT / "readinglist" / "core" / "paths.py",  # the definition the app and spec use
         ROOT / "packaging" / "linux" / "build_deb.sh",
         ROOT / "packaging" / "windows" / "readinglist.iss",
         ROOT / "packaging" / "smoke_test.sh",
