@@ -41,8 +41,9 @@ _WORD = re.compile(r"[^\W_]+")  # what unicode61 keeps: letters and digits; the 
 _MAX_WORDS = 8  # more words make the query slower, not better
 _SCORED_ROWS = 3000  # more expected matches than this: take the newest instead of scoring
 _HEAVY = 20_000  # a term in more records than this is never scored nor left out in turn
-_SEEK_BUDGET = 50_000  # (matches of the rarest word) x (words) the fallbacks may cost: ~8 ms
-_TITLE_BUDGET = 100_000  # the same for the search of every word in the title
+_COMMON = 0.3  # a word in more of the records than this ranks, but does not filter
+_TITLE_BUDGET = 100_000  # (matches of the rarest word) x (words) the title search may read
+_LEAVE_OUT = 3  # words left out in turn, at most
 _RARE = 3  # fewer records than this (per 10k) and starting no word: maybe a typo
 _PREFIX_TERMS = 12  # a long prefix becomes at most this many known words, the most used
 _PREFIX_MERGE = 20_000  # records under a prefix FTS5 may merge (some 1 ms at 100k papers)
@@ -283,6 +284,7 @@ class _Search:
     # rowid -> (stage, bm25, the query words it surely has: those its query required)
     found: dict[int, tuple[int, float, int]] = field(default_factory=dict)
     driver: list[int] | None = None  # the only records that can pass the filter, if few
+    assumed: int = 0  # query words taken to be in every record found (see `search_ids`)
 
     @property
     def owner(self) -> str:
@@ -339,7 +341,7 @@ class _Search:
                    f" JOIN paper r ON r.id = paper_fts.rowid JOIN paper p ON p.id = {self.owner}"
                    f" WHERE paper_fts MATCH ?{window} AND {clause}"
                    f" ORDER BY {order} LIMIT ?")  # fmt: skip
-        has = 0 if join == " OR " else sum(g.bit for g in groups)
+        has = 0 if join == " OR " else sum(g.bit for g in groups) | self.assumed
         for rowid, bm25 in self.cur.execute(sql, (*params, limit or self.want)):
             old = self.found.get(rowid)
             if old is None or old[0] < stage:
@@ -372,27 +374,28 @@ def search_ids(
         if limit is None and any(s >= _ALL_WORDS for s in scores.values()):
             scores = {r: s for r, s in scores.items() if s >= _ALL_WORDS}
         return _by_paper(state, scores)[:limit]
+    # Words most papers have ("for", "data", "model") filter little and cost much: every match
+    # of the rarer words is looked up in their long doclists, page by page. They only rank: the
+    # title check reads them, and papers are taken to have them somewhere.
+    core = [g for g in known if g.docs <= _COMMON * state.n_docs] or known[:1]
+    state.assumed = sum(g.bit for g in known if g not in core)
     # 1. Every word, anywhere: all of them, unless there are `want` or more.
-    state.run(known, 2)
+    state.run(core, 2)
     if len(state.found) >= state.want:
         # 2. Then not all with every word in the title, which outrank the rest: FTS5 must read
         # every match of the AND to find them; if that is too many, only the newest part.
-        cost = known[0].docs * len(known)
+        cost = core[0].docs * len(core)
         newest = state.n_docs * _TITLE_BUDGET // cost if cost > _TITLE_BUDGET else None
-        state.run(known, 3, title=True, newest=newest)
-    # 3. A word is wrong or not in the paper meant: leave each out in turn (but heavy ones: most
-    # papers have them), while the budget lasts; then any word will do.
-    light = [g for g in known if g.docs <= _HEAVY]
-    spent = known[0].docs * len(known)
+        state.run(core, 3, title=True, newest=newest)
+    # 3. A word is wrong or not in the paper meant: leave out each of the rarest in turn (each
+    # query costs a few ms of doclist reads), then any word will do.
+    light = [g for g in core if g.docs <= _HEAVY]
     if len(state.found) < enough and len(light) > 1:
-        for left_out in light:
-            rest = [g for g in known if g is not left_out]
-            spent += rest[0].docs * len(rest)
-            if spent > _SEEK_BUDGET:
-                break
+        for left_out in light[:_LEAVE_OUT]:
+            rest = [g for g in core if g is not left_out]
             state.run(rest, 1, limit=max(5, state.want // len(light)))
-    if len(state.found) < enough and len(light) > 1:
-        state.run(light, 0, join=" OR ")
+        if len(state.found) < enough:
+            state.run(light, 0, join=" OR ")
     return _by_paper(state, _rerank(state, groups))[:limit]
 
 
