@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -25,6 +26,8 @@ from readinglist.core.library import Library
 from readinglist.core.papers import PaperFilter
 from readinglist.core.records import Change
 from readinglist.ui.undo import NoteCommand, ServiceCommand
+
+S = TypeVar("S")  # a snapshot taken before a change, which its undo restores
 
 BIG_SELECTION = 500
 
@@ -52,16 +55,27 @@ class Operations(QObject):
         self, text: str, ids: Sequence[int], apply: Callable[[], Change], note_of: int | None = None
     ) -> bool:
         """Apply an annotation change, with a snapshot of the papers' groups as its undo."""
-        lib = self.lib
+        return self._undoable(text, ids, self.lib.snapshot, self.lib.restore, apply, note_of)
+
+    def _undoable(
+        self,
+        text: str,
+        ids: Sequence[int],
+        snapshot: Callable[[Sequence[int]], S],
+        restore: Callable[[S], Change],
+        apply: Callable[[], Change],
+        note_of: int | None = None,
+    ) -> bool:
+        """Apply a change and push its undo: putting back what `snapshot` captured before it."""
         try:
-            before = lib.snapshot(ids)
+            before = snapshot(ids)
             change = apply()
         except UserError as exc:
             self._report(exc.message)
             return False
 
         def undo() -> Change:
-            return lib.restore(before)
+            return restore(before)
 
         if note_of is None:
             command = ServiceCommand(text, apply, undo, self._publish, self._report)
@@ -130,16 +144,4 @@ class Operations(QObject):
 
     def _regroup(self, text: str, ids: Sequence[int], do: Callable[[], Change]) -> None:
         """Run a merge or split; its undo puts the exact earlier grouping back."""
-        lib = self.lib
-        try:
-            before = lib.grouping_snapshot(ids)
-            change = do()
-        except UserError as exc:
-            self._report(exc.message)
-            return
-
-        def undo() -> Change:
-            return lib.restore_grouping(before)
-
-        self.stack.push(ServiceCommand(text, do, undo, self._publish, self._report))
-        self._publish(change)
+        self._undoable(text, ids, self.lib.grouping_snapshot, self.lib.restore_grouping, do)

@@ -60,6 +60,9 @@ class PaperView(QTableView):
         self.selectionModel().selectionChanged.connect(self._selection_changed)
         self.selectionModel().currentRowChanged.connect(self._selection_changed)
 
+    def keyboardSearch(self, search: str) -> None:
+        """Letters are the window's shortcuts (S star, R read, T tag): never jump to a title."""
+
     def _selection_changed(self, *_args: object) -> None:
         self.selectedIdsChanged.emit()
 

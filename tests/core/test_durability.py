@@ -80,10 +80,12 @@ def test_killing_an_import_at_any_moment_loses_nothing(
         lib.star(starred)
         lib.tag(starred[:5], ["keep"])
         lib.set_note(starred[0], "a note that must survive")
-    n_files = 120
-    files = make_dumps(tmp_path / "dumps", n_files=n_files, per_file=40)
+    # Bulk imports commit a few files at a time (ENTRIES_PER_TRANSACTION): enough files that
+    # every kill below lands with several transactions still to come.
+    n_files, per_file = 300, 30
+    files = make_dumps(tmp_path / "dumps", n_files=n_files, per_file=per_file)
     rng = random.Random(7)
-    targets = sorted(rng.sample(range(5, n_files - 5), 6))
+    targets = sorted(rng.sample(range(5, n_files - 120), 6))
     for target in targets:
         proc = subprocess.Popen(
             [sys.executable, "-c", IMPORT_SCRIPT, str(db), *map(str, files)], cwd=ROOT
@@ -103,7 +105,7 @@ def test_killing_an_import_at_any_moment_loses_nothing(
     # Finishing the import afterwards brings in exactly the rest.
     with Library.open(db) as lib:
         lib.import_paths(files)
-        assert len(lib.list()) == 249 + n_files * 40
+        assert len(lib.list()) == 249 + n_files * per_file
     check_consistent(db)
 
 

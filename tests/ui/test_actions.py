@@ -183,3 +183,14 @@ def test_ctrl_q_closes_the_window(qtbot: QtBot, window: MainWindow) -> None:
     key(qtbot, window, "Ctrl+Q")
     qtbot.waitUntil(lambda: not window.isVisible())
     assert QApplication.activeWindow() is not window
+
+
+def test_typed_letters_never_jump_through_the_list(qtbot: QtBot, window: MainWindow) -> None:
+    """Letters are shortcuts; Qt's type-to-find would move the row under the reader instead."""
+    view = window.view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    before = view.current_id()
+    for text in ("S", "R", "Sc", "zzz"):
+        view.keyboardSearch(text)
+        assert view.current_id() == before

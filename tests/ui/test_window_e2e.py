@@ -39,6 +39,7 @@ def test_a_reading_session(
     assert window.importer.dialog.summary.papers_new == 249  # type: ignore[union-attr]
     close_dialogs(window)
     window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # shortcuts need it
     qtbot.waitUntil(lambda: window.model.rowCount() == 249 and window.stack.currentWidget() is view)
     assert window.status.count.text().startswith("249 papers")
 
