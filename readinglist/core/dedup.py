@@ -387,6 +387,24 @@ def _abstract_score(a: tuple[bytes, ...], b: tuple[bytes, ...]) -> tuple[float, 
     return fuzz.ratio(short, head), len(short) / len(long)
 
 
+@lru_cache(maxsize=4096)
+def _bare_title(title: str) -> str:
+    """The normalized title without articles and spaces: what typos alone can change."""
+    return "".join(w for w in _title(title).words if w not in _IGNORABLE_WORDS)
+
+
+def titles_may_match(title_a: str, title_b: str) -> bool:
+    """A necessary condition for `compare(...).same`, at a fraction of its cost.
+
+    `compare` tolerates spacing, articles and at most `MAX_TITLE_TYPOS` typos of one edit each
+    (a transposition is two Levenshtein edits); without spaces and articles, two such titles are
+    at most 2 * MAX_TITLE_TYPOS edits apart. Most candidates that blocking finds fail here.
+    """
+    limit = 2 * MAX_TITLE_TYPOS
+    a, b = _bare_title(title_a), _bare_title(title_b)
+    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+
+
 def compare(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Match:
     """Whether two records are the same paper, with scores and a one-line reason.
 

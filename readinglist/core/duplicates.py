@@ -26,9 +26,10 @@ from readinglist.core.database import raw_cursor
 from readinglist.core.errors import UnknownPaperError, UserError
 from readinglist.core.records import Change
 
-# A blocking key shared by more records than this is too common to say anything (like a stock
-# opening sentence); it is not used to find candidates, which keeps import time linear.
-MAX_KEY_POSTINGS = 64
+# A blocking key shared by more records than this is too common to say anything (a stock opening
+# sentence, a generic title): it is not used to find candidates, which keeps import time linear.
+# Identical texts are one record, so even a paper listed on a hundred days has only a few.
+MAX_KEY_POSTINGS = 16
 
 AUTO = "auto"
 USER = "user"
@@ -117,6 +118,8 @@ class Matcher:
                     continue
                 seen.add(paper_id)
                 record = self._records[paper_id]
+                if not dedup.titles_may_match(title, record.title):
+                    continue
                 match = dedup.compare(title, abstract, record.title, record.abstract)
                 if match.same and (best is None or _strength(match) > _strength(best.match)):
                     best = Found(record, match)
@@ -273,6 +276,8 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
                 if (a, b) in seen_pairs:
                     continue
                 seen_pairs.add((a, b))
+                if not dedup.titles_may_match(records[a][1], records[b][1]):
+                    continue
                 match = dedup.compare(records[a][1], records[a][2], records[b][1], records[b][2])
                 if match.same:
                     edges.append((_strength(match), a, b, match))

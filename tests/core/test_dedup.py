@@ -26,6 +26,7 @@ from readinglist.core.dedup import (
     compare,
     normalize_abstract,
     normalize_title,
+    titles_may_match,
 )
 from readinglist.core.feedparse import read_dump
 
@@ -433,3 +434,23 @@ def test_a_record_matches_itself(title: str, abstract: str) -> None:
     m = compare(title, abstract, title, abstract)
     assert m.same and m.abstract_score == 100.0
     assert set(blocking_keys(title, abstract))  # and shares its keys with itself
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@given(edited(), abstracts)
+def test_the_cheap_title_check_never_rejects_a_match(
+    titles_ab: tuple[str, str], abstract: str
+) -> None:
+    """Import skips `compare` when `titles_may_match` is False: that must never lose a match."""
+    ta, tb = titles_ab
+    if compare(ta, abstract, tb, abstract).same:
+        assert titles_may_match(ta, tb)
+
+
+def test_the_cheap_title_check_passes_every_corpus_match() -> None:
+    pairs = [json.loads(line) for line in CORPUS.read_text("utf-8").splitlines()]
+    for p in pairs:
+        if p["same"]:
+            assert titles_may_match(p["a"]["title"], p["b"]["title"]), p["kind"]
+    rejected = [p for p in pairs if not titles_may_match(p["a"]["title"], p["b"]["title"])]
+    assert len(rejected) > 100  # and it does its job: most different papers stop there
