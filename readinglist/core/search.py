@@ -396,6 +396,10 @@ def search_ids(
             state.run(rest, 1, limit=max(5, state.want // len(light)))
         if len(state.found) < enough:
             state.run(light, 0, join=" OR ")
+    if len(state.found) < enough:
+        # Still short of what was asked: papers with any of the words fill the list (after all
+        # the better matches; common words are read newest first, which stops early).
+        state.run(known, 0, join=" OR ")
     return _by_paper(state, _rerank(state, groups))[:limit]
 
 
