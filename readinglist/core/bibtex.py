@@ -51,6 +51,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TextIO
 
 from readinglist.core.citekeys import KEY_PATTERN
@@ -114,6 +115,7 @@ def bibtex_month(month: int) -> str:
     return _MONTHS[month - 1]
 
 
+@lru_cache(maxsize=4096)
 def _encode_char(ch: str, ascii_only: bool) -> str:
     piece = _ALWAYS.get(ch)
     if piece is not None:
@@ -144,42 +146,59 @@ def _needs_case_protection(word: str) -> bool:
     return any(ch.isupper() for ch in word[1:])
 
 
+def _field_pattern(ascii_only: bool, title: bool) -> re.Pattern[str]:
+    """What `encode_field` must look at; every other character is written as itself.
+
+    Ligature characters are in it, so that each ligature boundary lies between two matches.
+    """
+    special = re.escape("".join(_ALWAYS)) + re.escape("-`'?!,")
+    if ascii_only:
+        special += "\x80-\U0010ffff"
+    parts = [
+        r"(?P<space>^ | \Z|(?<=\s) | (?=\s))",  # a space that is not alone between two characters
+        f"(?P<char>[{special}]|[^\\S ]|[\x00-\x1f\x7f-\x9f])",  # white space, controls
+    ]
+    if title:
+        parts.insert(0, r"(?P<word>[^\W_]+)")
+    return re.compile("|".join(parts))
+
+
+_FIELD_PATTERNS = {(a, t): _field_pattern(a, t) for a in (False, True) for t in (False, True)}
+
+
 def encode_field(
     text: str, *, ascii_only: bool = False, title: bool = False, keyword: bool = False
 ) -> str:
     """A field value (without its outer braces) that `decode_bibtex_field` turns back into text.
 
     ``title`` braces capitals for styles that lower-case titles; ``keyword`` braces commas so that
-    the value can be one item of a comma-separated list.
+    the value can be one item of a comma-separated list. One regular expression finds what needs
+    writing differently; the rest (most of an abstract) is copied as it is.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    opens: set[int] = set()
-    closes: set[int] = set()
-    if title:
-        for match in _WORD.finditer(text):
-            if _needs_case_protection(match.group()):
-                opens.add(match.start())
-                closes.add(match.end() - 1)
-    last = len(text) - 1
-    pieces: list[str] = []
-    for i, ch in enumerate(text):
-        if i in opens:
-            pieces.append("{")
-        if ch == " ":
-            alone = 0 < i < last and not text[i - 1].isspace() and not text[i + 1].isspace()
-            pieces.append(" " if alone else r"{\ }")
-        elif ch == "," and keyword:
-            pieces.append("{,}")
+    last_end, last_char = -1, ""
+
+    def piece_for(match: re.Match[str]) -> str:
+        nonlocal last_end, last_char
+        kind, found = match.lastgroup, match.group()
+        if kind == "word":
+            piece = found
+            if ascii_only and not found.isascii():
+                piece = "".join(_encode_char(ch, True) for ch in found)
+            if _needs_case_protection(found):
+                piece = "{" + piece + "}"
+        elif kind == "space":
+            piece = r"{\ }"
+        elif found == "," and keyword:
+            piece = "{,}"
         else:
-            pieces.append(_encode_char(ch, ascii_only))
-        if i in closes:
-            pieces.append("}")
-    out: list[str] = []
-    for piece in pieces:
-        if out and out[-1][-1] + piece[0] in _LIGATURES:
-            out.append("{}")
-        out.append(piece)
-    return "".join(out)
+            piece = _encode_char(found, ascii_only)
+        if match.start() == last_end and last_char + piece[0] in _LIGATURES:
+            piece = "{}" + piece  # two pieces side by side that TeX would join
+        last_end, last_char = match.end(), piece[-1]
+        return piece
+
+    return _FIELD_PATTERNS[ascii_only, title].sub(piece_for, text)
 
 
 # The inverse tables of the decoder.

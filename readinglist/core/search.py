@@ -384,9 +384,10 @@ def search_ids(
     if len(state.found) >= state.want:
         # 2. Then not all with every word in the title, which outrank the rest: FTS5 must read
         # every match of the AND to find them; if that is too many, only the newest part.
-        cost = core[0].docs * len(core)
+        # Common words count here: in titles they are not common.
+        cost = known[0].docs * len(known)
         newest = state.n_docs * _TITLE_BUDGET // cost if cost > _TITLE_BUDGET else None
-        state.run(core, 3, title=True, newest=newest)
+        state.run(known, 3, title=True, newest=newest)
     # 3. A word is wrong or not in the paper meant: leave out each of the rarest in turn (each
     # query costs a few ms of doclist reads), then any word will do.
     light = [g for g in core if g.docs <= _HEAVY]

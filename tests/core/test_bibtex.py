@@ -340,3 +340,67 @@ def test_any_paper_round_trips_through_pybtex_and_bibtexparser(
             t.replace("\r\n", "\n").replace("\r", "\n") for t in tags
         ]
     assert KEY_PATTERN.fullmatch(key)
+
+
+def reference_encode(text: str, ascii_only: bool, title: bool, keyword: bool) -> str:
+    """The encoder written character by character, as first built: the specification the fast
+    regular-expression encoder must match exactly."""
+    from readinglist.core.bibtex import _LIGATURES, _WORD, _encode_char, _needs_case_protection
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    opens, closes = set(), set()
+    if title:
+        for match in _WORD.finditer(text):
+            if _needs_case_protection(match.group()):
+                opens.add(match.start())
+                closes.add(match.end() - 1)
+    last = len(text) - 1
+    pieces: list[str] = []
+    for i, ch in enumerate(text):
+        if i in opens:
+            pieces.append("{")
+        if ch == " ":
+            alone = 0 < i < last and not text[i - 1].isspace() and not text[i + 1].isspace()
+            pieces.append(" " if alone else r"{\ }")
+        elif ch == "," and keyword:
+            pieces.append("{,}")
+        else:
+            pieces.append(_encode_char(ch, ascii_only))
+        if i in closes:
+            pieces.append("}")
+    out: list[str] = []
+    for piece in pieces:
+        if out and out[-1][-1] + piece[0] in _LIGATURES:
+            out.append("{}")
+        out.append(piece)
+    return "".join(out)
+
+
+TRICKY = st.text(
+    alphabet=st.sampled_from(
+        list(" -`'?!,\\{}%&$#_~^<>|\n\t\r\u00a0\u2009\u2014\u201cé Aa1\x1f\x85é\u3000")
+    )
+    | st.characters(exclude_characters="\x00", exclude_categories=["Cs"]),
+    max_size=60,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(TRICKY, st.booleans(), st.booleans(), st.booleans())
+def test_fast_encoder_matches_the_character_by_character_one(
+    text: str, ascii_only: bool, title: bool, keyword: bool
+) -> None:
+    fast = encode_field(text, ascii_only=ascii_only, title=title, keyword=keyword)
+    assert fast == reference_encode(text, ascii_only, title, keyword)
+
+
+def test_fast_encoder_matches_on_the_sample_abstracts(sample_files: list[Path]) -> None:
+    for path in sample_files:
+        for e in read_dump(path).entries:
+            for ascii_only in (False, True):
+                assert encode_field(e.abstract, ascii_only=ascii_only) == reference_encode(
+                    e.abstract, ascii_only, False, False
+                )
+                assert encode_field(e.title, ascii_only=ascii_only, title=True) == reference_encode(
+                    e.title, ascii_only, True, False
+                )
