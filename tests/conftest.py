@@ -20,6 +20,14 @@ SAMPLE_ENTRIES = 288
 SAMPLE_PAPERS = 249
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Caches (the search vocabulary) of each test in a folder of its own, never the user's."""
+    monkeypatch.setenv("READINGLIST_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def sample_files() -> list[Path]:
     assert len(SAMPLE_FILES) == 4, f"the four sample dumps are expected in {SAMPLE_DIR}"

@@ -30,6 +30,7 @@ from readinglist.core import (
     papers,
     search,
     searchindex,
+    vocabulary,
 )
 from readinglist.core.database import Database, raw_cursor
 from readinglist.core.errors import UnknownPaperError, UserError
@@ -223,7 +224,7 @@ class Library:
         """Load what the first search of a session needs (a second at 100k papers), ahead of it."""
         self.update_search_index()
         with self._reading() as cur:
-            search.warm_up(cur)
+            vocabulary.warm_up(cur)
 
     def search(
         self, text: str, limit: int | None = 10, where: PaperFilter = PaperFilter()

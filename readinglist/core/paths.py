@@ -3,7 +3,8 @@
 The library file: `--db PATH` on the command line, else the `READINGLIST_DB` environment variable,
 else `library.sqlite` in the user data folder (platformdirs; for example
 `~/.local/share/readinglist/` on Linux). `READINGLIST_DATA_DIR` moves the whole data folder (the
-frozen smoke test and portable installs use it).
+frozen smoke test and portable installs use it). Caches go to the user cache folder
+(`~/.cache/readinglist/`), or `READINGLIST_CACHE_DIR`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ APP_NAME = "readinglist"
 APP_ID = "io.github.readinglist.ReadingList"
 DB_ENV = "READINGLIST_DB"
 DATA_DIR_ENV = "READINGLIST_DATA_DIR"
+CACHE_DIR_ENV = "READINGLIST_CACHE_DIR"
 
 
 def data_dir() -> Path:
@@ -27,6 +29,14 @@ def data_dir() -> Path:
     if override:
         return Path(override).expanduser()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Files that only save time (the search vocabulary) and may be deleted at any moment."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def default_db_path() -> Path:

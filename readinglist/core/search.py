@@ -17,27 +17,18 @@ newest part of the library that its budget allows.
 
 from __future__ import annotations
 
-import bisect
 import functools
-import heapq
 import itertools
 import json
 import operator
-import re
 import sqlite3
-import threading
-import unicodedata
-from array import array
-from dataclasses import dataclass, field, replace
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from dataclasses import dataclass, field
 
 from readinglist.core.papers import PaperFilter
+from readinglist.core.vocabulary import Vocabulary, vocabulary, words
 
-__all__ = ["fold", "search_ids", "warm_up", "words"]
+__all__ = ["search_ids"]
 
-_WORD = re.compile(r"[^\W_]+")  # what unicode61 keeps: letters and digits; the rest separates
 _MAX_WORDS = 8  # more words make the query slower, not better
 _SCORED_ROWS = 3000  # more expected matches than this: take the newest instead of scoring
 _HEAVY = 20_000  # a term in more records than this is never scored nor left out in turn
@@ -45,186 +36,11 @@ _COMMON = 0.3  # a word in more of the records than this ranks, but does not fil
 _TITLE_BUDGET = 100_000  # (matches of the rarest word) x (words) the title search may read
 _LEAVE_OUT = 3  # words left out in turn, at most
 _RARE = 3  # fewer records than this (per 10k) and starting no word: maybe a typo
-_PREFIX_TERMS = 12  # a long prefix becomes at most this many known words, the most used
 _PREFIX_MERGE = 20_000  # records under a prefix FTS5 may merge (some 1 ms at 100k papers)
-_TYPO_TERMS = 6
 _WEIGHTS = "10.0, 1.0, 3.0, 3.0"  # bm25 column weights: title, abstract, tags, note
 _RERANK = 60  # candidates whose titles the ranking reads
 _PHRASES = 12  # candidates whose abstracts it reads, looking for the query as a phrase
 _DRIVEN = 300  # a filter passing at most this many papers is searched paper by paper
-_EXTRA_WORDS = 5000  # words patched in before the vocabulary is read afresh
-_LIBRARIES = 2  # vocabularies kept in memory (some 20 MB each at 100k papers)
-
-
-def fold(text: str) -> str:
-    """Case and accents removed, as unicode61 with remove_diacritics 2 does."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def words(text: str) -> list[str]:
-    """The index terms of `text`: FTS5 syntax characters are separators, never operators."""
-    return _WORD.findall(fold(text))
-
-
-def _between(keys: list[str], prefix: str) -> tuple[int, int]:
-    lo = bisect.bisect_left(keys, prefix)
-    return lo, bisect.bisect_left(keys, prefix + "\U0010ffff", lo)
-
-
-# -- the vocabulary ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Vocabulary:
-    """Every indexed term with its record count, for prefix expansion and typo correction.
-
-    Read from fts5vocab (a second at 100k papers, hence `warm_up`), then patched when the index
-    changes: new records, tags and notes add their words to `extra`. A word gone stays: a stale
-    candidate only matches nothing. Frozen: a patch makes a new one, other threads keep theirs.
-    """
-
-    signature: bytes  # the index state it matches
-    max_rowid: int
-    terms: list[str]  # sorted
-    docs: array[int]  # record count of terms[i]
-    cumulative: array[int]  # sum(docs[:i]): the records of a prefix's terms in two lookups
-    backwards: list[str]  # words spelt backwards, sorted: the terms ending with a suffix
-    extra: dict[str, int] = field(default_factory=dict)
-    extra_terms: list[str] = field(default_factory=list)  # sorted
-
-    @property
-    def n_docs(self) -> int:
-        return max(self.max_rowid, 1)
-
-    def doc_count(self, term: str) -> int:
-        i = bisect.bisect_left(self.terms, term)
-        found = self.docs[i] if i < len(self.terms) and self.terms[i] == term else 0
-        return found + self.extra.get(term, 0)
-
-    def _extra_with(self, prefix: str) -> list[tuple[int, str]]:
-        lo, hi = _between(self.extra_terms, prefix)
-        return [(self.extra[t], t) for t in self.extra_terms[lo:hi]]
-
-    def prefix_docs(self, prefix: str) -> int:
-        """Records of all terms starting with `prefix`, summed: an upper bound of its matches."""
-        lo, hi = _between(self.terms, prefix)
-        extra = sum(d for d, _ in self._extra_with(prefix))
-        return self.cumulative[hi] - self.cumulative[lo] + extra
-
-    def with_prefix(self, prefix: str, least: int) -> list[str]:
-        """The most used longer terms that start with `prefix`, each in `least` records or more."""
-        lo, hi = _between(self.terms, prefix)
-        found = heapq.nlargest(
-            _PREFIX_TERMS + 1, zip(self.docs[lo:hi], self.terms[lo:hi], strict=True)
-        )
-        found = heapq.nlargest(_PREFIX_TERMS + 1, found + self._extra_with(prefix))
-        return [t for d, t in found if t != prefix and d >= max(least, 1)][:_PREFIX_TERMS]
-
-    def near(self, word: str, max_edits: int) -> list[str]:
-        """Known words within `max_edits` typos (OSA: swapping neighbours is one edit).
-
-        A word one edit away starts with the first half of `word` or ends with what follows its
-        middle letter, so only those two sorted ranges are compared (by rapidfuzz, in C; OSA is
-        the same for words spelt backwards). For two edits the halves are only a strong hint.
-        """
-        half = len(word) // 2
-        hits: list[tuple[str, float]] = []
-        for keys, key, part in (
-            (self.terms, word, word[:half]),
-            (self.backwards, word[::-1], word[half + 1 :][::-1]),
-            (self.extra_terms, word, ""),
-        ):
-            lo, hi = _between(keys, part)
-            found = process.extract(
-                key, keys[lo:hi], scorer=OSA.distance, score_cutoff=max_edits, limit=None
-            )
-            hits += [(t[::-1] if keys is self.backwards else t, d) for t, d, _ in found]
-        hits = [(t, d) for t, d in hits if t != word]
-        best = min((d for _, d in hits), default=0)  # one-typo corrections beat two-typo ones
-        close = {t for t, d in hits if d == best}
-        return sorted(close, key=lambda t: (-self.doc_count(t), t))[:_TYPO_TERMS]
-
-
-_cache: dict[str, _Vocabulary] = {}
-_lock = threading.Lock()
-
-
-def _state(cur: sqlite3.Cursor) -> tuple[bytes, int]:
-    """What changes whenever the index does: FTS5's structure record (it counts writes) and the
-    highest rowid."""
-    row = cur.execute("SELECT block FROM paper_fts_data WHERE id = 10").fetchone()
-    max_rowid = cur.execute("SELECT max(rowid) FROM paper_fts").fetchone()[0] or 0
-    return bytes(row[0]) if row else b"", int(max_rowid)
-
-
-def _build(cur: sqlite3.Cursor, signature: bytes, max_rowid: int) -> _Vocabulary:
-    # A temp table belongs to this connection and leaves the library file untouched.
-    cur.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.paper_vocab"
-        " USING fts5vocab(main, paper_fts, 'row')"
-    )
-    terms: list[str] = []
-    docs = array("q")  # 8 bytes a count, not a 28-byte int object: 1M terms at 1M papers
-    for term, doc in cur.execute("SELECT term, doc FROM temp.paper_vocab"):  # sorted by term
-        terms.append(term)
-        docs.append(doc)
-    # Typos are corrected towards words only: not numbers, not one- or two-letter terms.
-    backwards = sorted(t[::-1] for t in terms if len(t) >= 3 and t.isalpha())
-    cumulative = array("q", [0])
-    cumulative.extend(itertools.accumulate(docs))
-    return _Vocabulary(signature, max_rowid, terms, docs, cumulative, backwards)
-
-
-def _patch(cur: sqlite3.Cursor, vocab: _Vocabulary, signature: bytes, max_rowid: int
-           ) -> _Vocabulary:  # fmt: skip
-    """The vocabulary with the words that arrived since: new records' words or, when only tags
-    or notes changed, those of all tags and notes (a scan of some 50 ms at 100k papers)."""
-    if max_rowid > vocab.max_rowid:
-        texts = cur.execute(
-            "SELECT title, abstract, tags, note FROM paper_fts WHERE rowid > ?",
-            (vocab.max_rowid,),
-        )
-    else:
-        texts = cur.execute("SELECT name FROM tag UNION ALL SELECT note FROM paper WHERE note > ''")
-    extra = dict(vocab.extra)
-    for row in texts:
-        for word in set(words(" ".join(filter(None, row)))):
-            extra[word] = extra.get(word, 0) + 1
-    return replace(vocab, signature=signature, max_rowid=max_rowid, extra=extra,
-                   extra_terms=sorted(extra))  # fmt: skip
-
-
-def _vocabulary(cur: sqlite3.Cursor) -> _Vocabulary:
-    """The library's vocabulary, read, or patched if the index changed since."""
-    key = next(
-        (path for _, name, path in cur.execute("PRAGMA database_list") if name == "main"), ""
-    )
-    key = key or f"memory:{id(cur.connection)}"
-    signature, max_rowid = _state(cur)
-    with _lock:
-        vocab = _cache.pop(key, None)
-        if vocab is None or vocab.signature != signature:
-            if (
-                vocab is None
-                or max_rowid < vocab.max_rowid  # records gone: another library, or rebuilt
-                or max_rowid - vocab.max_rowid > vocab.n_docs // 5
-                or len(vocab.extra) > _EXTRA_WORDS
-            ):
-                vocab = _build(cur, signature, max_rowid)
-            else:
-                vocab = _patch(cur, vocab, signature, max_rowid)
-        _cache[key] = vocab  # the most recently used last
-        while len(_cache) > _LIBRARIES:
-            del _cache[next(iter(_cache))]
-        return vocab
-
-
-def warm_up(cur: sqlite3.Cursor) -> None:
-    """Read the vocabulary now (in a worker, after opening a library), not at the first search."""
-    _vocabulary(cur)
 
 
 # -- planning ------------------------------------------------------------------------------------
@@ -242,7 +58,7 @@ class _Group:
     bit: int = 0  # this word's bit in masks of query words (see `_Marks`)
 
 
-def _group(cur: sqlite3.Cursor, word: str, vocab: _Vocabulary) -> _Group:
+def _group(cur: sqlite3.Cursor, word: str, vocab: Vocabulary) -> _Group:
     own = vocab.doc_count(word)
     if not own:  # should the vocabulary have missed a word (it never should), ask the index
         probe = cur.execute("SELECT 1 FROM paper_fts(?) LIMIT 1", (f'"{word}"',)).fetchone()
@@ -360,7 +176,7 @@ def search_ids(
     query = list(dict.fromkeys(words(text)))[:_MAX_WORDS]
     if not query or (limit is not None and limit <= 0):
         return []
-    vocab = _vocabulary(cur)
+    vocab = vocabulary(cur)
     groups = [_group(cur, w, vocab) for w in query]
     for i, group in enumerate(groups):
         group.bit = 1 << i

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from readinglist import Library
-from readinglist.core import search
+from readinglist.core import search, vocabulary
 from readinglist.core.database import raw_cursor
 from readinglist.core.papers import PaperFilter
 from tests.conftest import SAMPLE_FILES
@@ -275,26 +275,26 @@ def test_hidden_duplicates_count_for_their_visible_paper(
 
 
 def test_the_vocabulary_is_read_once_and_kept_current(sample_library: Library) -> None:
-    search._cache.clear()
+    vocabulary._cache.clear()
     sample_library.update_search_index()
     with sample_library.db.read() as conn:
-        search.warm_up(raw_cursor(conn))
-    [vocab] = search._cache.values()
+        vocabulary.warm_up(raw_cursor(conn))
+    [vocab] = vocabulary._cache.values()
     assert len(vocab.terms) > 5000 and vocab.doc_count("quantization") > 20
     ids(sample_library, "quantization")
-    assert next(iter(search._cache.values())) is vocab  # nothing changed: the same one
+    assert next(iter(vocabulary._cache.values())) is vocab  # nothing changed: the same one
     sample_library.tag([paper_id(sample_library, LOOK)], ["xylograph"])
     ids(sample_library, "xylograph")
-    [patched] = search._cache.values()
+    [patched] = vocabulary._cache.values()
     assert patched is not vocab and patched.doc_count("xylograph") == 1
 
 
 def test_a_word_the_vocabulary_lacks_is_still_found(sample_library: Library) -> None:
     ids(sample_library, "vqgan")  # reads the vocabulary, then forget every word in it
     key = str(sample_library.path)
-    vocab = search._cache[key]
+    vocab = vocabulary._cache[key]
     empty = {"terms": [], "docs": array("q"), "cumulative": array("q", [0]), "backwards": []}
-    search._cache[key] = dataclasses.replace(vocab, **empty)
+    vocabulary._cache[key] = dataclasses.replace(vocab, **empty)
     assert paper_id(sample_library, VQGAN) in ids(sample_library, "vqgan codebook")
 
 

@@ -1,0 +1,118 @@
+"""The search vocabulary's copy on disk: used when it is this library's, rebuilt otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readinglist import Library
+from readinglist.core import vocabulary
+from readinglist.core.database import raw_cursor
+from readinglist.core.paths import cache_dir
+from tests.core.test_search import FILLER, VQGAN, write_dump
+
+
+def saved_copies() -> list[Path]:
+    return sorted((cache_dir() / "search").glob("*.vocabulary"))
+
+
+def read_vocabulary(lib: Library) -> vocabulary.Vocabulary:
+    lib.update_search_index()
+    with lib.db.read() as conn:
+        return vocabulary.vocabulary(raw_cursor(conn))
+
+
+def never_from_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_: object) -> None:
+        raise AssertionError("the vocabulary was read from the index")
+
+    monkeypatch.setattr(vocabulary, "_build", fail)
+
+
+def test_a_new_session_reads_the_copy_saved_by_the_last(
+    sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vocabulary._cache.clear()
+    first = read_vocabulary(sample_library)
+    [copy] = saved_copies()
+    vocabulary._cache.clear()  # as a new process would start
+    never_from_the_index(monkeypatch)
+    again = read_vocabulary(sample_library)
+    assert again.terms == first.terms and again.docs == first.docs
+    assert again.backwards == first.backwards and again.cumulative == first.cumulative
+    assert again.signature == first.signature and again.max_rowid == first.max_rowid
+    assert sample_library.search("vqgan codebok", limit=1)[0].title == VQGAN
+    assert saved_copies() == [copy]
+
+
+def test_a_copy_older_than_the_index_is_patched_and_saved_again(
+    sample_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vocabulary._cache.clear()
+    read_vocabulary(sample_library)
+    vocabulary._cache.clear()
+    new = write_dump(tmp_path / "new", "new.txt", [("Glossolalic Transducers", FILLER)])
+    sample_library.import_paths([new])
+    never_from_the_index(monkeypatch)  # a few new records: patched, not read afresh
+    patched = read_vocabulary(sample_library)
+    assert patched.doc_count("glossolalic") == 1
+    assert [p.title for p in sample_library.search("glosolalic", limit=1)] == [
+        "Glossolalic Transducers"
+    ]
+    vocabulary._cache.clear()
+    assert read_vocabulary(sample_library).doc_count("glossolalic") == 1  # the patch was saved
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # cut short
+        lambda data: b"",
+        lambda data: data.replace(b"readinglist-vocabulary", b"something-else", 1),
+        lambda data: data[:200] + b"\xff\xfe" * 50 + data[300:],
+        lambda data: data + b"more",
+    ],
+    ids=["cut", "empty", "foreign", "garbled", "trailing"],
+)
+def test_a_damaged_copy_is_read_afresh_and_replaced(sample_library: Library, damage) -> None:
+    vocabulary._cache.clear()
+    good = read_vocabulary(sample_library)
+    [copy] = saved_copies()
+    copy.write_bytes(damage(copy.read_bytes()))
+    vocabulary._cache.clear()
+    rebuilt = read_vocabulary(sample_library)
+    assert rebuilt.terms == good.terms and rebuilt.docs == good.docs
+    assert sample_library.search("vqgan codebok", limit=1)[0].title == VQGAN
+    vocabulary._cache.clear()
+    assert read_vocabulary(sample_library).terms == good.terms  # a sound copy again
+
+
+def test_another_library_at_the_same_path_never_uses_the_copy(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = write_dump(tmp_path / "a", "a.txt", [("Quincunx Orchards", FILLER)])
+    second = write_dump(tmp_path / "b", "b.txt", [("Zeugmatic Parsers", FILLER)])
+    vocabulary._cache.clear()
+    with Library.open(db_path) as lib:
+        lib.import_paths([first])
+        assert read_vocabulary(lib).doc_count("quincunx") == 1
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    vocabulary._cache.clear()
+    with Library.open(db_path) as lib:  # a new library where the old one was
+        lib.import_paths([second])
+        vocab = read_vocabulary(lib)
+        assert vocab.doc_count("quincunx") == 0 and vocab.doc_count("zeugmatic") == 1
+        assert [p.title for p in lib.search("zeugmatik", limit=1)] == ["Zeugmatic Parsers"]
+
+
+def test_a_cache_path_that_is_a_file_only_costs_time(
+    sample_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("in the way")
+    monkeypatch.setenv("READINGLIST_CACHE_DIR", str(blocker))
+    vocabulary._cache.clear()
+    assert sample_library.search("vqgan codebok", limit=1)[0].title == VQGAN
+    assert blocker.read_text() == "in the way"
