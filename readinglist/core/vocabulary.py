@@ -204,25 +204,33 @@ def vocabulary(cur: sqlite3.Cursor) -> Vocabulary:
     """The library's vocabulary: kept in memory, else from disk, else read from the index;
     patched if the index changed since."""
     key = _library_key(cur)
+    on_disk = None if key.startswith("memory:") else _disk_path(key)
     signature, max_rowid = _state(cur)
     with _lock:
         vocab = _cache.pop(key, None)
-        fresh = vocab is not None and vocab.signature == signature
-        if not fresh:
-            fingerprint = _fingerprint(cur)
-            if vocab is None and not key.startswith("memory:"):
-                vocab = _load(_disk_path(key), fingerprint)
-            if vocab is not None and vocab.signature != signature:
-                vocab = None if _stale(vocab, max_rowid) else _patch(cur, vocab, signature,
-                                                                     max_rowid)  # fmt: skip
-            if vocab is None:
-                vocab = _build(cur, signature, max_rowid)
+        if vocab is None or vocab.signature != signature:
+            vocab, renewed = _renew(cur, vocab, on_disk, signature, max_rowid)
+        else:
+            renewed = False
         _cache[key] = vocab  # the most recently used last
         while len(_cache) > _LIBRARIES:
             del _cache[next(iter(_cache))]
-    if not fresh and not key.startswith("memory:"):
-        _save(_disk_path(key), vocab, fingerprint)
+    if renewed and on_disk is not None:
+        _save(on_disk, vocab, _fingerprint(cur))
     return vocab
+
+
+def _renew(cur: sqlite3.Cursor, vocab: Vocabulary | None, on_disk: Path | None,
+           signature: bytes, max_rowid: int) -> tuple[Vocabulary, bool]:  # fmt: skip
+    """The vocabulary that matches the index now, from the one in memory or on disk if any,
+    and whether it differs from the copy on disk."""
+    if vocab is None and on_disk is not None:
+        vocab = _load(on_disk, _fingerprint(cur))
+        if vocab is not None and vocab.signature == signature:
+            return vocab, False
+    if vocab is not None and not _stale(vocab, max_rowid):
+        return _patch(cur, vocab, signature, max_rowid), True
+    return _build(cur, signature, max_rowid), True
 
 
 def warm_up(cur: sqlite3.Cursor) -> None:

@@ -36,6 +36,7 @@ def test_a_new_session_reads_the_copy_saved_by_the_last(
     vocabulary._cache.clear()
     first = read_vocabulary(sample_library)
     [copy] = saved_copies()
+    written = (copy.stat().st_ino, copy.stat().st_mtime_ns)
     vocabulary._cache.clear()  # as a new process would start
     never_from_the_index(monkeypatch)
     again = read_vocabulary(sample_library)
@@ -44,6 +45,7 @@ def test_a_new_session_reads_the_copy_saved_by_the_last(
     assert again.signature == first.signature and again.max_rowid == first.max_rowid
     assert sample_library.search("vqgan codebok", limit=1)[0].title == VQGAN
     assert saved_copies() == [copy]
+    assert (copy.stat().st_ino, copy.stat().st_mtime_ns) == written  # not written again
 
 
 def test_a_copy_older_than_the_index_is_patched_and_saved_again(
