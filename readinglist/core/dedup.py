@@ -387,9 +387,15 @@ def _abstract_score(a: tuple[bytes, ...], b: tuple[bytes, ...]) -> tuple[float, 
     return fuzz.ratio(short, head), len(short) / len(long)
 
 
+_IGNORABLE_BYTES = frozenset(w.encode() for w in _IGNORABLE_WORDS)
+
+
 @lru_cache(maxsize=4096)
 def _bare_title(title: str) -> str:
     """The normalized title without articles and spaces: what typos alone can change."""
+    if title.isascii() and "\\" not in title:  # normalize_title's fast path, without its join
+        words = title.encode("ascii").translate(_ASCII_LOWER, _ASCII_DELETE).split()
+        return b"".join(w for w in words if w not in _IGNORABLE_BYTES).decode("ascii")
     return "".join(w for w in _title(title).words if w not in _IGNORABLE_WORDS)
 
 

@@ -60,40 +60,36 @@ def _in_chunks(values: Sequence[int], size: int = 500) -> Iterable[tuple[str, Se
 class Matcher:
     """Finds, for records about to be added, the existing record of the same paper, if any.
 
-    `prefetch` loads the candidates of a whole file in two queries; `add` makes records of the
-    current transaction candidates for the ones after them; `flush` writes their keys.
+    `prefetch` loads the candidates of a whole file (the keys' postings, then the records);
+    `add` makes records of the current transaction candidates for the ones after them; `flush`
+    writes their keys.
     """
 
-    def __init__(self, cur: sqlite3.Cursor) -> None:
+    def __init__(self, cur: sqlite3.Cursor, common: set[int] | None = None) -> None:
         self._cur = cur
         self._postings: dict[int, list[int]] = defaultdict(list)
         self._records: dict[int, Candidate] = {}
         self._pending_keys: list[tuple[int, int]] = []
-        self._common: set[int] = set()
+        # Keys found too common; an import shares one set between its files' matchers, so that
+        # each common key's long posting list is read once, not once per file.
+        self._common = set() if common is None else common
 
     def prefetch(self, keys: Iterable[int]) -> None:
         """Load the records sharing any of these keys, skipping keys too common to tell anything."""
-        wanted = sorted({k for k in keys if k not in self._postings})
-        useful: list[int] = []
-        for marks, chunk in _in_chunks(wanted):
-            common = {
-                key
-                for (key,) in self._cur.execute(
-                    f"SELECT key FROM dedup_key WHERE key IN ({marks})"
-                    f" GROUP BY key HAVING count(*) > {MAX_KEY_POSTINGS}",
-                    chunk,
-                )
-            }
-            useful += (k for k in chunk if k not in common)
-            for key in common:
-                self._common.add(key)
+        wanted = sorted({k for k in keys if k not in self._postings and k not in self._common})
         ids: set[int] = set()
-        for marks, chunk in _in_chunks(useful):
+        for marks, chunk in _in_chunks(wanted):
+            found: dict[int, list[int]] = defaultdict(list)
             for key, paper_id in self._cur.execute(
                 f"SELECT key, paper_id FROM dedup_key WHERE key IN ({marks})", chunk
             ):
-                self._postings[key].append(paper_id)
-                ids.add(paper_id)
+                found[key].append(paper_id)
+            for key, posting in found.items():
+                if len(posting) > MAX_KEY_POSTINGS:
+                    self._common.add(key)
+                else:
+                    self._postings[key] = posting
+                    ids.update(posting)
         missing = sorted(i for i in ids if i not in self._records)
         for marks, chunk in _in_chunks(missing):
             for row in self._cur.execute(

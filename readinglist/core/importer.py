@@ -102,6 +102,7 @@ def import_paths(
             ).scalar_one()
         )
     batch: list[PreparedDump] = []
+    common_keys: set[int] = set()  # blocking keys too common to use, learnt file by file
     for done, (path, prepared) in enumerate(prepared_dumps(files, year)):
         if cancel is not None and cancel():
             summary.cancelled = True
@@ -114,9 +115,9 @@ def import_paths(
             continue
         batch.append(prepared)
         if sum(len(p.entries) for p in batch) >= ENTRIES_PER_TRANSACTION:
-            _write_batch(db, batch, summary)
+            _write_batch(db, batch, summary, common_keys)
             batch = []
-    _write_batch(db, batch, summary)
+    _write_batch(db, batch, summary, common_keys)
     if progress is not None:
         progress(len(files), len(files), None)
     with db.write() as conn:
@@ -139,13 +140,15 @@ class _DumpResult:
     hidden: int = 0
 
 
-def _write_batch(db: Database, batch: Sequence[PreparedDump], summary: ImportSummary) -> None:
+def _write_batch(
+    db: Database, batch: Sequence[PreparedDump], summary: ImportSummary, common_keys: set[int]
+) -> None:
     """Write consecutive dumps in one transaction; count them once it has committed."""
     if not batch:
         return
     with db.write() as conn:
         cur = raw_cursor(conn)
-        results = [_import_dump(cur, prepared, summary.batch_id) for prepared in batch]
+        results = [_import_dump(cur, p, summary.batch_id, common_keys) for p in batch]
     for r in results:
         if r.already_imported:
             summary.files_already_imported += 1
@@ -158,7 +161,9 @@ def _write_batch(db: Database, batch: Sequence[PreparedDump], summary: ImportSum
         summary.duplicates_hidden += r.hidden
 
 
-def _import_dump(cur: sqlite3.Cursor, prepared: PreparedDump, batch_id: int | None) -> _DumpResult:
+def _import_dump(
+    cur: sqlite3.Cursor, prepared: PreparedDump, batch_id: int | None, common_keys: set[int]
+) -> _DumpResult:
     """Write one prepared dump inside the caller's transaction."""
     dump = prepared.dump
     result = _DumpResult(dump.path)
@@ -191,7 +196,7 @@ def _import_dump(cur: sqlite3.Cursor, prepared: PreparedDump, batch_id: int | No
         " VALUES (?,?,?,?,?,?)",
         new_rows,
     )
-    matcher = duplicates.Matcher(cur)
+    matcher = duplicates.Matcher(cur, common_keys)
     matcher.prefetch(k for _, e in fresh for k in e.keys)
     for paper_id, entry in fresh:
         found = matcher.find(entry.title, entry.abstract, entry.keys)
