@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -135,6 +135,13 @@ def raw_cursor(conn: Connection | sqlite3.Cursor) -> sqlite3.Cursor:
     driver = conn.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     return driver.cursor()
+
+
+def in_chunks(values: Sequence[int], size: int = 500) -> Iterable[tuple[str, Sequence[int]]]:
+    """`values` in slices small enough for one statement, each with its "?,?,..." placeholders."""
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        yield ",".join("?" * len(chunk)), chunk
 
 
 def _statements(script: str) -> list[str]:

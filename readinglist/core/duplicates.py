@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from readinglist.core import dedup
 from readinglist.core.clock import now_iso
-from readinglist.core.database import raw_cursor
+from readinglist.core.database import in_chunks, raw_cursor
 from readinglist.core.errors import UnknownPaperError, UserError
 from readinglist.core.records import Change
 
@@ -51,12 +51,6 @@ class Found:
     match: dedup.Match
 
 
-def _in_chunks(values: Sequence[int], size: int = 500) -> Iterable[tuple[str, Sequence[int]]]:
-    for start in range(0, len(values), size):
-        chunk = values[start : start + size]
-        yield ",".join("?" * len(chunk)), chunk
-
-
 class Matcher:
     """Finds, for records about to be added, the existing record of the same paper, if any.
 
@@ -78,7 +72,7 @@ class Matcher:
         """Load the records sharing any of these keys, skipping keys too common to tell anything."""
         wanted = sorted({k for k in keys if k not in self._postings and k not in self._common})
         ids: set[int] = set()
-        for marks, chunk in _in_chunks(wanted):
+        for marks, chunk in in_chunks(wanted):
             found: dict[int, list[int]] = defaultdict(list)
             for key, paper_id in self._cur.execute(
                 f"SELECT key, paper_id FROM dedup_key WHERE key IN ({marks})", chunk
@@ -91,7 +85,7 @@ class Matcher:
                     self._postings[key] = posting
                     ids.update(posting)
         missing = sorted(i for i in ids if i not in self._records)
-        for marks, chunk in _in_chunks(missing):
+        for marks, chunk in in_chunks(missing):
             for row in self._cur.execute(
                 "SELECT id, title, abstract, coalesce(duplicate_of, id) FROM paper"
                 f" WHERE id IN ({marks})",

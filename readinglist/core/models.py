@@ -109,3 +109,10 @@ class SearchState(SQLModel, table=True):
     __tablename__ = "search_state"
     id: int = Field(default=1, primary_key=True)
     indexed_up_to: int = 0
+
+
+class SearchStale(SQLModel, table=True):
+    """Records whose tags or notes changed in bulk, for the search index to re-read."""
+
+    __tablename__ = "search_stale"
+    paper_id: int = Field(primary_key=True)

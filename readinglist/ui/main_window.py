@@ -164,6 +164,8 @@ class MainWindow(QMainWindow):
         self.sidebar.refresh()  # starred, unread and tag counts follow every change
         self.update_detail()
         self.status.show_message(change.message)
+        if change.tags:  # tags changed in bulk are re-read by the search index: now, in the back
+            self.importer.prepare_search()
 
     def show_error(self, message: str) -> None:
         self.status.show_message(message)

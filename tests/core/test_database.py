@@ -63,6 +63,22 @@ def test_upgrade_from_version_1_keeps_everything(tmp_path: Path) -> None:
         assert con.execute("SELECT count(*) FROM paper").fetchone()[0] == 3
 
 
+def test_upgrade_from_version_2_adds_the_stale_list(sample_library: Library) -> None:
+    """A library of schema 2 (before bulk tag changes were re-indexed in the background)."""
+    path = sample_library.path
+    sample_library.tag(sample_library.ids()[:3], ["kept"])
+    sample_library.close()
+    with sqlite3.connect(path) as con:
+        con.execute("DROP TABLE search_stale")
+        con.execute("PRAGMA user_version = 2")
+    with Library.open(path) as lib:
+        assert lib.db.schema_version() == CURRENT_VERSION == 3
+        assert len(lib.list(tag="kept")) == 3
+        lib.tag(lib.ids(), ["everything"])  # uses the new table
+        assert len(lib.search("everything", limit=None)) == len(lib.ids())
+    assert len(list(path.parent.glob(f"{path.name}.schema-v2.*.bak"))) == 1
+
+
 def test_newer_schema_is_refused_and_left_alone(db_path: Path) -> None:
     Database.open(db_path).close()
     with sqlite3.connect(db_path) as con:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from readinglist import Library
-from readinglist.core import search, vocabulary
+from readinglist.core import search, searchindex, vocabulary
 from readinglist.core.database import raw_cursor
 from readinglist.core.papers import PaperFilter
 from tests.conftest import SAMPLE_FILES
@@ -219,6 +219,59 @@ def test_tags_and_notes_are_searchable_at_once(sample_library: Library) -> None:
     assert ids(lib, "frobnicatro") == [look]
     lib.set_note(look, "")
     assert ids(lib, "frobnicator") == []
+
+
+def fts_state(lib: Library) -> bytes:
+    """FTS5's structure record: it changes with every write to the index."""
+    with lib.db.read() as conn:
+        row = raw_cursor(conn).execute("SELECT block FROM paper_fts_data WHERE id = 10").fetchone()
+    return bytes(row[0])
+
+
+def stale(lib: Library) -> int:
+    with lib.db.read() as conn:
+        return int(raw_cursor(conn).execute("SELECT count(*) FROM search_stale").fetchone()[0])
+
+
+def test_bulk_tags_and_notes_are_searchable_after_a_catch_up(sample_library: Library) -> None:
+    """Tagging many papers only lists them (re-indexing each costs ~0.4 ms); the next search, or
+    the window in the background, re-reads them first."""
+    lib = sample_library
+    every = lib.ids()
+    assert len(every) > searchindex.REINDEX_AT_ONCE
+    assert ids(lib, "bulkmark") == []
+    before = fts_state(lib)
+    lib.tag(every, ["bulkmark"])
+    assert fts_state(lib) == before and stale(lib) >= len(every)  # nothing re-indexed yet
+    assert len(ids(lib, "bulkmark", limit=None)) == len(every)  # the search caught up first
+    assert stale(lib) == 0
+    lib.untag(every[:-1], ["bulkmark"])
+    assert ids(lib, "bulkmark", limit=None) == [every[-1]]
+
+
+def test_an_undo_that_changes_no_tag_or_note_leaves_the_index_alone(
+    sample_library: Library,
+) -> None:
+    lib = sample_library
+    every = lib.ids()
+    lib.update_search_index()
+    before = fts_state(lib)
+    snap = lib.snapshot(every)
+    lib.star(every)
+    lib.restore(snap)
+    assert fts_state(lib) == before and stale(lib) == 0
+    assert lib.count(PaperFilter(starred=True)) == 0
+
+
+def test_few_tags_are_searchable_at_once_without_a_catch_up(sample_library: Library) -> None:
+    lib = sample_library
+    lib.update_search_index()
+    few = lib.ids()[: searchindex.REINDEX_AT_ONCE]
+    lib.tag(few, ["fewmark"])
+    assert stale(lib) == 0
+    with lib.db.read() as conn:  # straight from the index: no catch-up on the way
+        found = search.search_ids(raw_cursor(conn), "fewmark", None)
+    assert sorted(pid for pid, _ in found) == sorted(few)
 
 
 def test_new_papers_are_searchable_with_typos(sample_library: Library, tmp_path: Path) -> None:

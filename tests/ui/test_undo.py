@@ -127,3 +127,23 @@ def test_a_refused_change_is_reported_and_not_undoable(
     window.ops.add_tags([paper], ["   "])  # an empty tag
     assert window.undo_stack.count() == 0
     assert "tag cannot be empty" in window.status.message.text()
+
+
+def test_tagging_every_paper_is_searchable_soon_and_undoes(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    """A bulk tag lists the papers for the search index; the window re-reads them in the
+    background at once, and an undo takes the tag away from the search too."""
+    every = list(window.model.ids)
+    window.ops.add_tags(every, ["wholeshelf"])
+
+    def stale() -> int:
+        with sample_library.db.read() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM search_stale").scalar_one())
+
+    qtbot.waitUntil(lambda: stale() == 0, timeout=20_000)  # no search asked for it
+    assert len(sample_library.search("wholeshelf", limit=None)) == len(every)
+    window.commands.undo()
+    qtbot.waitUntil(lambda: stale() == 0, timeout=20_000)
+    assert sample_library.search("wholeshelf", limit=None) == []
+    assert all(p.tags == () or "wholeshelf" not in p.tags for p in sample_library.load(every))
