@@ -15,7 +15,9 @@ started by this script with Qt offscreen:
 - search: from the debounced query to ranked results on screen, for a few typed queries;
 - import: the longest stall of the GUI thread while 10,000 papers are imported by the window
   (a 2 ms heartbeat timer records the largest gap between its ticks), against the time an
-  import on the GUI thread would freeze it (the same import, run blocking).
+  import on the GUI thread would freeze it (the same import, run blocking);
+- bulk change: the longest stall while every paper of the largest library is starred (Ctrl+A, S)
+  and the star undone, on a copy of it, against the time the same change takes when run blocking.
 """
 
 from __future__ import annotations
@@ -201,6 +203,66 @@ def child_import(folder: str) -> dict[str, float]:
     }
 
 
+def child_bulk(db: str) -> dict[str, float]:
+    """Star every paper through the window and undo it; the heartbeat records the stalls."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+
+    app = _child_app()
+    from readinglist.core.library import Library
+    from readinglist.core.papers import PaperFilter
+    from readinglist.ui.main_window import MainWindow
+    from readinglist.ui.settings import Settings
+    from readinglist.ui.tasks import TaskRunner
+
+    tmp = Path(tempfile.mkdtemp())
+    settings = Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(Library.open(db), settings, TaskRunner())
+    window.show()
+    ready = QEventLoop()
+    window.ready.connect(ready.quit)
+    ready.exec()
+    while window.importer.indexing is not None:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)  # type: ignore[attr-defined]
+
+    gaps: list[int] = []
+    clock = QElapsedTimer()
+    heartbeat = QTimer(interval=2)
+    heartbeat.timeout.connect(lambda: gaps.append(clock.restart()))
+    every = list(window.model.ids)
+    seconds = []
+    clock.start()
+    heartbeat.start()
+    done = QEventLoop()
+    window.ops.changed.connect(lambda _change: done.quit())  # the change is done and shown
+    for step in (lambda: window.ops.set_starred(every, True), window.commands.undo):
+        started = time.perf_counter()
+        step()
+        done.exec()
+        seconds.append(time.perf_counter() - started)
+    heartbeat.stop()
+    window.close()
+    gaps.sort()
+    return {
+        "stall_max": gaps[-1] / 1000,
+        "star_seconds": seconds[0],
+        "undo_seconds": seconds[1],
+        "papers": float(len(every)),
+        "starred_after_undo": float(window.lib.count(PaperFilter(starred=True))),
+    }
+
+
+def blocking_bulk(db: Path) -> float:
+    """How long starring every paper (and taking its undo snapshot) blocks its caller."""
+    from readinglist import Library
+
+    with Library.open(db) as lib:
+        every = lib.ids()
+        started = time.perf_counter()
+        lib.snapshot(every)
+        lib.star(every)
+        return time.perf_counter() - started
+
+
 def blocking_import(folder: Path) -> float:
     """How long an import run on the GUI thread would freeze the window."""
     from readinglist import Library
@@ -284,6 +346,26 @@ def measure_import(n: int) -> None:
     )
 
 
+def measure_bulk(n: int) -> None:
+    import shutil
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copies = []
+        for name in ("window", "blocking"):
+            copy = Path(tmp) / f"{name}.sqlite"
+            shutil.copy(library_file(n), copy)
+            copies.append(copy)
+        _, _, figures = _run_child("--child-bulk", str(copies[0]))
+        frozen = blocking_bulk(copies[1])
+    print(
+        f"star all {int(figures['papers']):,} papers through the window:"
+        f" {figures['star_seconds']:.1f} s, undo {figures['undo_seconds']:.1f} s, on a worker;"
+        f" longest GUI stall {figures['stall_max'] * 1000:.0f} ms | on the GUI thread it would"
+        f" freeze {frozen:.1f} s | ratio {figures['stall_max'] / frozen:.3f}"
+    )
+    assert figures["starred_after_undo"] == 0, figures
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1].startswith("--child-"):
         sys.path.insert(0, str(ROOT))
@@ -292,6 +374,7 @@ def main() -> None:
             "--child-bare": lambda: child_bare(),
             "--child-window": lambda: child_window(rest[0]),
             "--child-import": lambda: child_import(rest[0]),
+            "--child-bulk": lambda: child_bulk(rest[0]),
         }[kind]()
         print(json.dumps(figures), flush=True)
         os._exit(0)  # skip interpreter teardown: it is not part of what we measure
@@ -306,6 +389,7 @@ def main() -> None:
     for n in args.sizes:
         measure_size(n, args.repeat)
     measure_import(args.import_size)
+    measure_bulk(max(args.sizes))
 
 
 if __name__ == "__main__":

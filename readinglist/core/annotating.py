@@ -83,7 +83,7 @@ def set_flag(cur: sqlite3.Cursor, ids: Iterable[int], flag: str, value: bool) ->
 
 
 def _count(groups: Sequence[int]) -> str:
-    return "1 paper" if len(groups) == 1 else f"{len(groups)} papers"
+    return "1 paper" if len(groups) == 1 else f"{len(groups):,} papers"
 
 
 def add_tags(cur: sqlite3.Cursor, ids: Iterable[int], names: Iterable[str]) -> Change:

@@ -68,11 +68,13 @@ class Commands:
 
     def undo(self) -> None:
         self.w.detail.note.flush()  # a note being typed is a change too: save it, then undo
-        self.w.undo_stack.undo()
+        if not self.w.ops.declined_while_busy():
+            self.w.undo_stack.undo()
 
     def redo(self) -> None:
         self.w.detail.note.flush()
-        self.w.undo_stack.redo()
+        if not self.w.ops.declined_while_busy():
+            self.w.undo_stack.redo()
 
     def focus_search(self) -> None:
         self.w.search.focus_search()

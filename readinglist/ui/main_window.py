@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
 
         # -- services and controllers --------------------------------------------------------------
         self._restore_layout()
-        self.ops = Operations(lib, self.undo_stack, self)
+        self.ops = Operations(lib, self.undo_stack, runner, self)
         self.papers = PaperListController(lib, self.view, runner, settings.sort())
         self.importer = ImportController(lib, runner, self.status.progress, self)
         self.exporter = ExportController(lib, runner, self.picker, settings, self)
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         for source in (self.ops, self.importer):
             source.changed.connect(self.apply_change)
             source.failed.connect(self.show_error)
+        self.ops.notice.connect(self.status.show_message)
         self.exporter.done.connect(self.status.show_message)
         self.exporter.failed.connect(self.show_error)
         self.undo_stack.indexChanged.connect(self._update_undo_actions)

@@ -10,6 +10,11 @@ merge by splitting the records apart and merging each earlier group back togethe
 the same papers, the same shown records and the same annotations; what differs is bookkeeping:
 the regrouped records are marked as merged by the user (a recheck keeps them together), and
 records of different earlier groups keep a cannot-link (a recheck never joins them).
+
+A change to more than `BIG_SELECTION` papers (Ctrl+A in a large library: a couple of seconds at
+100,000 papers) runs on a worker, as do its undo and redo; until it is done, other changes are
+declined with a word in the status bar rather than left waiting for the library's write lock
+on the GUI thread. A note is never declined: it waits for the lock (it must not be lost).
 """
 
 from __future__ import annotations
@@ -18,13 +23,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QUndoStack
 
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.core.papers import PaperFilter
 from readinglist.core.records import Change
+from readinglist.ui.tasks import TaskContext, TaskRunner
 from readinglist.ui.undo import NoteCommand, ServiceCommand
 
 S = TypeVar("S")  # a snapshot taken before a change, which its undo restores
@@ -39,11 +45,68 @@ def papers_label(n: int) -> str:
 class Operations(QObject):
     changed = Signal(object)  # Change
     failed = Signal(str)
+    notice = Signal(str)  # for the status bar: a big change started, or a change declined
 
-    def __init__(self, lib: Library, stack: QUndoStack, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        lib: Library,
+        stack: QUndoStack,
+        runner: TaskRunner | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.lib = lib
         self.stack = stack
+        self.runner = runner
+        self.busy_with: str | None = None  # the big change running on a worker, if any
+
+    def declined_while_busy(self) -> bool:
+        """True (and says so) if a big change is still running: the caller must not change."""
+        if self.busy_with is None:
+            return False
+        self.notice.emit(f"Still working on “{self.busy_with}”: try again in a moment")
+        return True
+
+    def _in_background(
+        self,
+        text: str,
+        work: Callable[[], S],
+        done: Callable[[S], None],
+        failed: Callable[[str], None],
+    ) -> None:
+        """Run `work` on a worker; `done` or `failed` on the GUI thread when it has finished."""
+        assert self.runner is not None
+        self.busy_with = text
+        self.notice.emit(f"{text}…")
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+
+        def finish() -> None:
+            self.busy_with = None
+            QGuiApplication.restoreOverrideCursor()
+
+        def on_success(result: object) -> None:
+            finish()
+            done(result)  # type: ignore[arg-type]
+
+        def on_failure(error: UserError) -> None:
+            finish()
+            failed(error.message)
+
+        def function(_ctx: TaskContext) -> S:
+            return work()
+
+        self.runner.run(function, on_success=on_success, on_failure=on_failure)
+
+    def _background_for(self, ids: Sequence[int]) -> Callable[..., None] | None:
+        """How a command over these papers runs its undo and redo: on a worker if they are many."""
+        if self.runner is None or len(ids) <= BIG_SELECTION:
+            return None
+
+        def run(text: str, action: Callable[[], Change], done: Callable[[Change], None],
+                failed: Callable[[str], None]) -> None:  # fmt: skip
+            self._in_background(text, action, done, failed)  # `Commands` checked it is not busy
+
+        return run
 
     def _publish(self, change: Change) -> None:
         self.changed.emit(change)
@@ -66,23 +129,39 @@ class Operations(QObject):
         apply: Callable[[], Change],
         note_of: int | None = None,
     ) -> bool:
-        """Apply a change and push its undo: putting back what `snapshot` captured before it."""
-        try:
+        """Apply a change and push its undo: putting back what `snapshot` captured before it.
+
+        Returns False if the change was refused or declined (a big change still running)."""
+        if note_of is None and self.declined_while_busy():
+            return False
+
+        def work() -> tuple[S, Change]:
             before = snapshot(ids)
-            change = apply()
+            return before, apply()
+
+        def done(outcome: tuple[S, Change]) -> None:
+            before, change = outcome
+
+            def undo() -> Change:
+                return restore(before)
+
+            if note_of is None:
+                background = self._background_for(ids)
+                command = ServiceCommand(text, apply, undo, self._publish, self._report, background)
+            else:
+                command = NoteCommand(note_of, text, apply, undo, self._publish, self._report)
+            self.stack.push(command)
+            self._publish(change)
+
+        if note_of is None and self._background_for(ids) is not None:
+            self._in_background(text, work, done, self._report)
+            return True
+        try:
+            outcome = work()
         except UserError as exc:
             self._report(exc.message)
             return False
-
-        def undo() -> Change:
-            return restore(before)
-
-        if note_of is None:
-            command = ServiceCommand(text, apply, undo, self._publish, self._report)
-        else:
-            command = NoteCommand(note_of, text, apply, undo, self._publish, self._report)
-        self.stack.push(command)
-        self._publish(change)
+        done(outcome)
         return True
 
     def all_flagged(self, ids: Sequence[int], flag: str) -> bool:

@@ -18,6 +18,8 @@ from readinglist.core.records import Change
 
 Publish = Callable[[Change], None]
 Report = Callable[[str], None]
+# Runs (text, action, done, failed) on a worker: the undo and redo of a change to many papers.
+Background = Callable[[str, Callable[[], Change], Publish, Report], None]
 
 
 class ServiceCommand(QUndoCommand):
@@ -28,12 +30,14 @@ class ServiceCommand(QUndoCommand):
         undo: Callable[[], Change],
         publish: Publish,
         report: Report,
+        background: Background | None = None,
     ) -> None:
         super().__init__(text)
         self._redo = redo
         self._undo = undo
         self._publish = publish
         self._report = report
+        self._background = background
         self._pushed = False
 
     def redo(self) -> None:
@@ -46,13 +50,22 @@ class ServiceCommand(QUndoCommand):
         self._run(self._undo, "undo")
 
     def _run(self, action: Callable[[], Change], verb: str) -> None:
+        def done(change: Change) -> None:
+            self._publish(replace(change, message=f"{verb.capitalize()}: {self.text()}"))
+
+        def failed(message: str) -> None:
+            # The library changed under us (another program) or is locked: say so, never crash.
+            self._report(f"Could not {verb} “{self.text()}”: {message}")
+
+        if self._background is not None:
+            self._background(f"{verb.capitalize()}: {self.text()}", action, done, failed)
+            return
         try:
             change = action()
         except UserError as exc:
-            # The library changed under us (another program) or is locked: say so, never crash.
-            self._report(f"Could not {verb} “{self.text()}”: {exc.message}")
+            failed(exc.message)
             return
-        self._publish(replace(change, message=f"{verb.capitalize()}: {self.text()}"))
+        done(change)
 
 
 class NoteCommand(ServiceCommand):

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from threading import get_ident
+
+import pytest
+from PySide6.QtGui import QUndoStack
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
+from readinglist.ui import operations
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.operations import Operations
+from readinglist.ui.tasks import TaskRunner
 
 
 def annotations(lib: Library, ids: list[int]) -> list[tuple[bool, bool, tuple[str, ...], str]]:
@@ -147,3 +154,50 @@ def test_tagging_every_paper_is_searchable_soon_and_undoes(
     qtbot.waitUntil(lambda: stale() == 0, timeout=20_000)
     assert sample_library.search("wholeshelf", limit=None) == []
     assert all(p.tags == () or "wholeshelf" not in p.tags for p in sample_library.load(every))
+
+
+def test_a_change_to_many_papers_runs_on_a_worker_and_so_do_its_undo_and_redo(
+    qtbot: QtBot, sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(operations, "BIG_SELECTION", 100)  # the sample's 249 papers are many
+    runner, stack = TaskRunner(), QUndoStack()
+    ops = Operations(sample_library, stack, runner)
+    notices: list[str] = []
+    ops.notice.connect(notices.append)
+    threads: list[int] = []
+    star = sample_library.star
+    monkeypatch.setattr(
+        sample_library, "star", lambda ids: threads.append(get_ident()) or star(ids)
+    )
+    every = sample_library.ids()
+
+    ops.set_starred(every, True)
+    assert ops.busy_with == "Star 249 papers" and notices == ["Star 249 papers…"]
+    ops.set_read(every[:1], True)  # declined, not left waiting for the write lock
+    assert notices[-1] == "Still working on “Star 249 papers”: try again in a moment"
+    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    assert threads and threads[0] != get_ident()
+    assert all(p.starred and not p.read for p in sample_library.load(every))
+    assert stack.count() == 1
+
+    stack.undo()
+    assert ops.busy_with == "Undo: Star 249 papers"
+    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    assert not any(p.starred for p in sample_library.load(every))
+    stack.redo()
+    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    assert all(p.starred for p in sample_library.load(every))
+    ops.set_read(every[:1], True)  # a few papers: at once, on this thread
+    assert ops.busy_with is None and sample_library.get(every[0]).read
+    runner.shutdown()
+
+
+def test_undo_waits_for_a_big_change_still_running(qtbot: QtBot, window: MainWindow) -> None:
+    window.commands.toggle_star()
+    window.ops.busy_with = "Tag 100,000 papers"  # as while a worker runs it
+    window.commands.undo()
+    assert window.undo_stack.index() == 1  # not undone under the running change
+    assert window.status.message.text().startswith("Still working on “Tag 100,000 papers”")
+    window.ops.busy_with = None
+    window.commands.undo()
+    assert window.undo_stack.index() == 0
