@@ -131,10 +131,15 @@ def _backfill_v2(conn: Connection) -> None:
 
 # Records whose tags or notes changed in bulk: the search index re-reads them in the background
 # (re-indexing a record tokenizes its whole abstract again: 40 s for 100,000 tagged papers).
+# And a random stamp renewed at every write to the index: what a saved copy of the index's
+# vocabulary is checked against (a library restored from a backup then changed differently
+# could otherwise look like the state the copy was made from).
 _V3 = """
 CREATE TABLE search_stale (
     paper_id INTEGER PRIMARY KEY
 );
+ALTER TABLE search_state ADD COLUMN stamp TEXT NOT NULL DEFAULT '';
+UPDATE search_state SET stamp = lower(hex(randomblob(8)));
 """
 
 STEPS: tuple[Step, ...] = (

@@ -109,6 +109,7 @@ class SearchState(SQLModel, table=True):
     __tablename__ = "search_state"
     id: int = Field(default=1, primary_key=True)
     indexed_up_to: int = 0
+    stamp: str = ""  # random, renewed at every write to the index (see `vocabulary`)
 
 
 class SearchStale(SQLModel, table=True):

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 
 from sqlalchemy import Connection
 
-from readinglist.core.database import raw_cursor
+from readinglist.core.database import in_chunks, raw_cursor
 from readinglist.core.latex import latex_to_text
 
 CATCH_UP_CHUNK = 2000  # records per transaction: short enough not to keep other writers waiting
@@ -55,6 +55,15 @@ def _insert(cur: sqlite3.Cursor, rows: Iterable[tuple[int, str, str, str, str | 
     )  # fmt: skip
 
 
+def _stamp(cur: sqlite3.Cursor) -> None:
+    """Mark a write to the index (schema 3 on: a schema 2 upgrade's backfill writes unstamped)."""
+    cur.execute("UPDATE search_state SET stamp = lower(hex(randomblob(8))) WHERE id = 1")
+
+
+def stamp(cur: sqlite3.Cursor) -> str:
+    return str(cur.execute("SELECT stamp FROM search_state WHERE id = 1").fetchone()[0])
+
+
 def _index_new(cur: sqlite3.Cursor, limit: int) -> int:
     start = indexed_up_to(cur)
     rows = cur.execute(f"{_ROWS} WHERE p.id > ? ORDER BY p.id LIMIT ?", (start, limit)).fetchall()
@@ -74,6 +83,8 @@ def catch_up_chunk(cur: sqlite3.Cursor, limit: int = CATCH_UP_CHUNK) -> int:
         _reindex(cur, stale)
         cur.executemany("DELETE FROM search_stale WHERE paper_id = ?", [(i,) for i in stale])
         done += len(stale)
+    if done:
+        _stamp(cur)
     return done
 
 
@@ -113,18 +124,18 @@ def refresh_annotations(cur: sqlite3.Cursor, paper_ids: Iterable[int]) -> None:
     limit = indexed_up_to(cur)
     ids = sorted({i for i in paper_ids if i <= limit})
     if len(ids) <= REINDEX_AT_ONCE:
-        _reindex(cur, ids)
+        if _reindex(cur, ids):
+            _stamp(cur)
     else:
         cur.executemany("INSERT OR IGNORE INTO search_stale (paper_id) VALUES (?)",
                         [(i,) for i in ids])  # fmt: skip
 
 
-def _reindex(cur: sqlite3.Cursor, ids: list[int]) -> None:
+def _reindex(cur: sqlite3.Cursor, ids: list[int]) -> int:
     """Index these records again, those whose tags or note differ from what the index holds
-    (an undo of a star puts back the same tags: nothing to do)."""
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    (an undo of a star puts back the same tags: nothing to do); returns how many it wrote."""
+    written = 0
+    for marks, chunk in in_chunks(ids):
         held = {
             rowid: (tags or "", note or "")
             for rowid, tags, note in cur.execute(
@@ -137,11 +148,10 @@ def _reindex(cur: sqlite3.Cursor, ids: list[int]) -> None:
             if held.get(row[0]) != (row[4] or "", row[3] or "")
         ]
         if rows:
-            changed = [row[0] for row in rows]
-            cur.execute(
-                f"DELETE FROM paper_fts WHERE rowid IN ({','.join('?' * len(changed))})", changed
-            )
+            cur.executemany("DELETE FROM paper_fts WHERE rowid = ?", [(row[0],) for row in rows])
             _insert(cur, rows)
+            written += len(rows)
+    return written
 
 
 def rebuild(conn: Connection | sqlite3.Cursor) -> int:
@@ -150,4 +160,5 @@ def rebuild(conn: Connection | sqlite3.Cursor) -> int:
     cur.execute("DELETE FROM paper_fts")
     cur.execute("DELETE FROM search_stale")
     cur.execute("UPDATE search_state SET indexed_up_to = 0 WHERE id = 1")
+    _stamp(cur)
     return catch_up(cur)

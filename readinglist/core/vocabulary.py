@@ -29,6 +29,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from readinglist.core import searchindex
 from readinglist.core.paths import cache_dir
 
 __all__ = ["Vocabulary", "fold", "vocabulary", "warm_up", "words"]
@@ -38,7 +39,7 @@ _PREFIX_TERMS = 12  # a long prefix becomes at most this many known words, the m
 _TYPO_TERMS = 6
 _EXTRA_WORDS = 5000  # words patched in before the vocabulary is read afresh
 _LIBRARIES = 2  # vocabularies kept in memory (some 20 MB each at 100k papers)
-_FORMAT = b"readinglist-vocabulary 1\n"
+_FORMAT = b"readinglist-vocabulary 2\n"
 
 
 def fold(text: str) -> str:
@@ -65,7 +66,9 @@ class Vocabulary:
     """Every indexed term with its record count, for prefix expansion and typo correction.
 
     Read from fts5vocab (a second at 100k papers, hence `warm_up`), then patched when the index
-    changes: new records, tags and notes add their words to `extra`. A word gone stays: a stale
+    changes: new records add their words to `from_records`; a change of tags or notes counts the
+    words of all tags and notes afresh into `from_annotations` (replaced, never added up, or
+    counts would grow with every edit). `extra` is the two together. A word gone stays: a stale
     candidate only matches nothing. Frozen: a patch makes a new one, other threads keep theirs.
     """
 
@@ -75,8 +78,19 @@ class Vocabulary:
     docs: array[int]  # record count of terms[i]
     cumulative: array[int]  # sum(docs[:i]): the records of a prefix's terms in two lookups
     backwards: list[str]  # words spelt backwards, sorted: the terms ending with a suffix
-    extra: dict[str, int] = field(default_factory=dict)
+    from_records: dict[str, int] = field(default_factory=dict)
+    from_annotations: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, int] = field(default_factory=dict)  # both of the above, summed
     extra_terms: list[str] = field(default_factory=list)  # sorted
+
+    def patched(self, signature: bytes, max_rowid: int, from_records: dict[str, int],
+                from_annotations: dict[str, int]) -> Vocabulary:  # fmt: skip
+        extra = dict(from_records)
+        for word, count in from_annotations.items():
+            extra[word] = extra.get(word, 0) + count
+        return replace(self, signature=signature, max_rowid=max_rowid, from_records=from_records,
+                       from_annotations=from_annotations, extra=extra,
+                       extra_terms=sorted(extra))  # fmt: skip
 
     @property
     def n_docs(self) -> int:
@@ -136,11 +150,12 @@ _lock = threading.Lock()
 
 
 def _state(cur: sqlite3.Cursor) -> tuple[bytes, int]:
-    """What changes whenever the index does: FTS5's structure record (it counts writes) and the
-    highest rowid."""
+    """What changes whenever the index does: the random stamp of its last write, FTS5's
+    structure record (it counts writes), and the highest rowid."""
     row = cur.execute("SELECT block FROM paper_fts_data WHERE id = 10").fetchone()
+    signature = searchindex.stamp(cur).encode() + b":" + (bytes(row[0]) if row else b"")
     max_rowid = cur.execute("SELECT max(rowid) FROM paper_fts").fetchone()[0] or 0
-    return bytes(row[0]) if row else b"", int(max_rowid)
+    return signature, int(max_rowid)
 
 
 def _build(cur: sqlite3.Cursor, signature: bytes, max_rowid: int) -> Vocabulary:
@@ -165,19 +180,20 @@ def _patch(cur: sqlite3.Cursor, vocab: Vocabulary, signature: bytes, max_rowid: 
            ) -> Vocabulary:  # fmt: skip
     """The vocabulary with the words that arrived since: new records' words or, when only tags
     or notes changed, those of all tags and notes (a scan of some 50 ms at 100k papers)."""
+    from_records, from_annotations = vocab.from_records, vocab.from_annotations
     if max_rowid > vocab.max_rowid:
         texts = cur.execute(
             "SELECT title, abstract, tags, note FROM paper_fts WHERE rowid > ?",
             (vocab.max_rowid,),
         )
+        counts = from_records = dict(from_records)
     else:
         texts = cur.execute("SELECT name FROM tag UNION ALL SELECT note FROM paper WHERE note > ''")
-    extra = dict(vocab.extra)
+        counts = from_annotations = {}
     for row in texts:
         for word in set(words(" ".join(filter(None, row)))):
-            extra[word] = extra.get(word, 0) + 1
-    return replace(vocab, signature=signature, max_rowid=max_rowid, extra=extra,
-                   extra_terms=sorted(extra))  # fmt: skip
+            counts[word] = counts.get(word, 0) + 1
+    return vocab.patched(signature, max_rowid, from_records, from_annotations)
 
 
 def _library_key(cur: sqlite3.Cursor) -> str:
@@ -196,7 +212,7 @@ def _stale(vocab: Vocabulary, max_rowid: int) -> bool:
     return (
         max_rowid < vocab.max_rowid  # records gone: another library, or a rebuilt index
         or max_rowid - vocab.max_rowid > vocab.n_docs // 5
-        or len(vocab.extra) > _EXTRA_WORDS
+        or len(vocab.from_records) > _EXTRA_WORDS
     )
 
 
@@ -259,7 +275,8 @@ def _save(path: Path, vocab: Vocabulary, fingerprint: str) -> None:
         "max_rowid": vocab.max_rowid,
         "byteorder": sys.byteorder,
         "sizes": [len(terms), len(backwards), len(docs)],
-        "extra": vocab.extra,
+        "from_records": vocab.from_records,
+        "from_annotations": vocab.from_annotations,
     }
     blob = _FORMAT + json.dumps(header).encode() + b"\n" + terms + backwards + docs
     with contextlib.suppress(OSError):  # a cache that cannot be written (read-only, full disk)
@@ -283,17 +300,22 @@ def _load(path: Path, fingerprint: str) -> Vocabulary | None:
             header = json.loads(file.readline())
             if header["fingerprint"] != fingerprint or header["byteorder"] != sys.byteorder:
                 return None
-            n_terms, n_backwards, n_docs = header["sizes"]
+            signature, max_rowid = bytes.fromhex(header["signature"]), int(header["max_rowid"])
+            n_terms, n_backwards, n_docs = (int(n) for n in header["sizes"])
             terms = file.read(n_terms).decode().split("\n") if n_terms else []
             backwards = file.read(n_backwards).decode().split("\n") if n_backwards else []
             docs = array("q")
             docs.frombytes(file.read(n_docs))
-            extra = {str(k): int(v) for k, v in header["extra"].items()}
+            from_records, from_annotations = (
+                {str(k): int(v) for k, v in header[name].items()}
+                for name in ("from_records", "from_annotations")
+            )
             if len(docs) != len(terms) or file.read(1):
                 return None
-    except (OSError, ValueError, KeyError, TypeError):  # missing or damaged: read afresh
+    # Missing or damaged (whatever the damage: it is only a cache): read afresh.
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     cumulative = array("q", [0])
     cumulative.extend(itertools.accumulate(docs))
-    return Vocabulary(bytes.fromhex(header["signature"]), int(header["max_rowid"]), terms, docs,
-                      cumulative, backwards, extra, sorted(extra))  # fmt: skip
+    vocab = Vocabulary(signature, max_rowid, terms, docs, cumulative, backwards)
+    return vocab.patched(signature, max_rowid, from_records, from_annotations)

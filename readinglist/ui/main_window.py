@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
             source.changed.connect(self.apply_change)
             source.failed.connect(self.show_error)
         self.ops.notice.connect(self.status.show_message)
+        self.ops.busyChanged.connect(self._on_busy)
         self.exporter.done.connect(self.status.show_message)
         self.exporter.failed.connect(self.show_error)
         self.undo_stack.indexChanged.connect(self._update_undo_actions)
@@ -167,6 +168,13 @@ class MainWindow(QMainWindow):
         self.status.show_message(change.message)
         if change.tags:  # tags changed in bulk are re-read by the search index: now, in the back
             self.importer.prepare_search()
+
+    def _on_busy(self, busy: bool) -> None:
+        """While a big change runs on a worker, the pane's editors wait (see `operations`)."""
+        if busy:
+            self.detail.note.flush()  # saved now, before the big change takes its snapshot
+        self.detail.note.editor.setReadOnly(busy)
+        self.detail.tags.input.setEnabled(not busy)
 
     def show_error(self, message: str) -> None:
         self.status.show_message(message)
@@ -330,5 +338,6 @@ class MainWindow(QMainWindow):
         self.hide()  # gone at once for the user, while workers stop at their next checkpoint
         self.importer.cancel()
         self.runner.shutdown()
+        self.ops.save_held_notes()  # a big change was still running: its worker has finished now
         self.undo_stack.blockSignals(True)
         event.accept()

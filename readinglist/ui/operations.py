@@ -14,7 +14,10 @@ records of different earlier groups keep a cannot-link (a recheck never joins th
 A change to more than `BIG_SELECTION` papers (Ctrl+A in a large library: a couple of seconds at
 100,000 papers) runs on a worker, as do its undo and redo; until it is done, other changes are
 declined with a word in the status bar rather than left waiting for the library's write lock
-on the GUI thread. A note is never declined: it waits for the lock (it must not be lost).
+on the GUI thread. A note is never declined (it must not be lost): the window locks the note
+editor while a big change runs, and a note saved all the same is kept and saved, with its undo,
+right after the big change, so that it lands above it on the undo stack (below, undoing the big
+change would put back the note its snapshot saw).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.core.papers import PaperFilter
 from readinglist.core.records import Change
-from readinglist.ui.tasks import TaskContext, TaskRunner
+from readinglist.ui.tasks import Task, TaskContext, TaskRunner
 from readinglist.ui.undo import NoteCommand, ServiceCommand
 
 S = TypeVar("S")  # a snapshot taken before a change, which its undo restores
@@ -46,6 +49,7 @@ class Operations(QObject):
     changed = Signal(object)  # Change
     failed = Signal(str)
     notice = Signal(str)  # for the status bar: a big change started, or a change declined
+    busyChanged = Signal(bool)  # a big change starts (True) or ended: lock or free the editors
 
     def __init__(
         self,
@@ -59,6 +63,7 @@ class Operations(QObject):
         self.stack = stack
         self.runner = runner
         self.busy_with: str | None = None  # the big change running on a worker, if any
+        self._held_notes: list[tuple[int, str]] = []  # saved while busy: saved when it ends
 
     def declined_while_busy(self) -> bool:
         """True (and says so) if a big change is still running: the caller must not change."""
@@ -76,26 +81,44 @@ class Operations(QObject):
     ) -> None:
         """Run `work` on a worker; `done` or `failed` on the GUI thread when it has finished."""
         assert self.runner is not None
+        # First, while changes still go through: the window saves the note being typed (it
+        # lands below this change on the undo stack, and its snapshot sees it).
+        self.busyChanged.emit(True)
         self.busy_with = text
         self.notice.emit(f"{text}…")
         QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
 
         def finish() -> None:
+            if self.busy_with is None:
+                return
             self.busy_with = None
             QGuiApplication.restoreOverrideCursor()
+            self.busyChanged.emit(False)
 
         def on_success(result: object) -> None:
             finish()
             done(result)  # type: ignore[arg-type]
+            self.save_held_notes()
 
         def on_failure(error: UserError) -> None:
             finish()
             failed(error.message)
+            self.save_held_notes()
 
         def function(_ctx: TaskContext) -> S:
             return work()
 
-        self.runner.run(function, on_success=on_success, on_failure=on_failure)
+        task = Task(function, on_success=on_success, on_failure=on_failure)
+        # Whatever else happens (a bug, an unexpected database error), the window is freed.
+        task.finished.connect(finish)
+        task.finished.connect(self.save_held_notes)
+        self.runner.start(task)
+
+    def save_held_notes(self) -> None:
+        """Save the notes held while a big change ran (also called when the window closes)."""
+        held, self._held_notes = self._held_notes, []
+        for paper_id, text in held:
+            self._save_note(paper_id, text)
 
     def _background_for(self, ids: Sequence[int]) -> Callable[..., None] | None:
         """How a command over these papers runs its undo and redo: on a worker if they are many."""
@@ -201,6 +224,12 @@ class Operations(QObject):
             self._annotate(text, ids, lambda: self.lib.untag(list(ids), list(tags)))
 
     def set_note(self, paper_id: int, text: str) -> None:
+        if self.busy_with is not None:
+            self._held_notes.append((paper_id, text))
+            return
+        self._save_note(paper_id, text)
+
+    def _save_note(self, paper_id: int, text: str) -> None:
         self._annotate(
             f"Edit the note of paper {paper_id}",
             [paper_id],

@@ -50,15 +50,17 @@ class ServiceCommand(QUndoCommand):
         self._run(self._undo, "undo")
 
     def _run(self, action: Callable[[], Change], verb: str) -> None:
+        text = self.text()  # read now: a command may be gone by the time a worker reports
+
         def done(change: Change) -> None:
-            self._publish(replace(change, message=f"{verb.capitalize()}: {self.text()}"))
+            self._publish(replace(change, message=f"{verb.capitalize()}: {text}"))
 
         def failed(message: str) -> None:
             # The library changed under us (another program) or is locked: say so, never crash.
-            self._report(f"Could not {verb} “{self.text()}”: {message}")
+            self._report(f"Could not {verb} “{text}”: {message}")
 
         if self._background is not None:
-            self._background(f"{verb.capitalize()}: {self.text()}", action, done, failed)
+            self._background(f"{verb.capitalize()}: {text}", action, done, failed)
             return
         try:
             change = action()

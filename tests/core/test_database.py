@@ -64,15 +64,20 @@ def test_upgrade_from_version_1_keeps_everything(tmp_path: Path) -> None:
 
 
 def test_upgrade_from_version_2_adds_the_stale_list(sample_library: Library) -> None:
-    """A library of schema 2 (before bulk tag changes were re-indexed in the background)."""
+    """A library of schema 2 (before bulk tag changes were re-indexed in the background and the
+    index's writes stamped)."""
     path = sample_library.path
     sample_library.tag(sample_library.ids()[:3], ["kept"])
     sample_library.close()
     with sqlite3.connect(path) as con:
         con.execute("DROP TABLE search_stale")
+        con.execute("ALTER TABLE search_state DROP COLUMN stamp")
         con.execute("PRAGMA user_version = 2")
     with Library.open(path) as lib:
         assert lib.db.schema_version() == CURRENT_VERSION == 3
+        with lib.db.read() as conn:
+            stamp = conn.exec_driver_sql("SELECT stamp FROM search_state").scalar_one()
+        assert len(stamp) == 16
         assert len(lib.list(tag="kept")) == 3
         lib.tag(lib.ids(), ["everything"])  # uses the new table
         assert len(lib.search("everything", limit=None)) == len(lib.ids())

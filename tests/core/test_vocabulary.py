@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -74,14 +76,19 @@ def test_a_copy_older_than_the_index_is_patched_and_saved_again(
         lambda data: data.replace(b"readinglist-vocabulary", b"something-else", 1),
         lambda data: data[:200] + b"\xff\xfe" * 50 + data[300:],
         lambda data: data + b"more",
+        lambda data: re.sub(rb'"signature": "[0-9a-f]*"', b'"signature": "zz"', data, count=1),
+        lambda data: re.sub(rb'"max_rowid": [0-9]+', b'"max_rowid": [1]', data, count=1),
+        lambda data: re.sub(rb'"from_records": [{][}]', b'"from_records": 7', data, count=1),
     ],
-    ids=["cut", "empty", "foreign", "garbled", "trailing"],
+    ids=["cut", "empty", "foreign", "garbled", "trailing", "signature", "max-rowid", "counts"],
 )
 def test_a_damaged_copy_is_read_afresh_and_replaced(sample_library: Library, damage) -> None:
     vocabulary._cache.clear()
     good = read_vocabulary(sample_library)
     [copy] = saved_copies()
-    copy.write_bytes(damage(copy.read_bytes()))
+    damaged = damage(copy.read_bytes())
+    assert damaged != copy.read_bytes()
+    copy.write_bytes(damaged)
     vocabulary._cache.clear()
     rebuilt = read_vocabulary(sample_library)
     assert rebuilt.terms == good.terms and rebuilt.docs == good.docs
@@ -118,3 +125,37 @@ def test_a_cache_path_that_is_a_file_only_costs_time(
     vocabulary._cache.clear()
     assert sample_library.search("vqgan codebok", limit=1)[0].title == VQGAN
     assert blocker.read_text() == "in the way"
+
+
+def test_tag_and_note_edits_never_inflate_word_counts(sample_library: Library) -> None:
+    """Each edit counts the words of all tags and notes afresh; over many sessions (each one
+    loading the copy the last one saved) a word on one paper stays counted about once."""
+    first, second = sample_library.ids()[:2]
+    sample_library.tag([first], ["zyxtag"])
+    for session in range(12):
+        vocabulary._cache.clear()
+        sample_library.set_note(second, f"session {session}")
+        assert sample_library.search("zyxtag", limit=None)[0].id == first
+    assert read_vocabulary(sample_library).doc_count("zyxtag") <= 2
+
+
+def test_a_restored_backup_changed_otherwise_never_uses_the_copy(
+    sample_library: Library, tmp_path: Path
+) -> None:
+    """A backup put back, then changed differently from the state the copy was saved for (here
+    a note of as many words), has an index of its own: the copy must not be trusted."""
+    lib, paper = sample_library, sample_library.ids()[4]
+    path = lib.path
+    read_vocabulary(lib)
+    lib.db.backup(tmp_path / "backup.sqlite")
+    lib.set_note(paper, "thoughts on quasicrystal lattices")
+    read_vocabulary(lib)  # saved for this state
+    lib.close()
+    vocabulary._cache.clear()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(tmp_path / "backup.sqlite", path)
+    with Library.open(path) as restored:
+        restored.set_note(paper, "thoughts on holography entanglement")
+        assert read_vocabulary(restored).doc_count("holography") >= 1
+        assert [p.id for p in restored.search("holograpy", limit=1)] == [paper]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from threading import get_ident
 
 import pytest
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QGuiApplication, QUndoStack
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
@@ -201,3 +202,85 @@ def test_undo_waits_for_a_big_change_still_running(qtbot: QtBot, window: MainWin
     window.ops.busy_with = None
     window.commands.undo()
     assert window.undo_stack.index() == 0
+
+
+def test_a_note_saved_while_a_big_change_runs_lands_above_it_and_survives_its_undo(
+    qtbot: QtBot, sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(operations, "BIG_SELECTION", 100)
+    runner, stack = TaskRunner(), QUndoStack()
+    ops = Operations(sample_library, stack, runner)
+    every = sample_library.ids()
+    paper = every[0]
+    ops.set_starred(every, True)
+    ops.set_note(paper, "typed while the star ran")  # held: the star's snapshot is being taken
+    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    assert sample_library.get(paper).note == "typed while the star ran"
+    assert [stack.text(i) for i in range(stack.count())] == [
+        "Star 249 papers",
+        f"Edit the note of paper {paper}",
+    ]
+    stack.undo()  # the note, the last change
+    assert sample_library.get(paper).note == ""
+    stack.undo()  # the star, on a worker
+    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    assert not any(p.starred for p in sample_library.load(every))
+    stack.redo()
+    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    stack.redo()
+    assert sample_library.get(paper).note == "typed while the star ran"
+    assert all(p.starred for p in sample_library.load(every))
+    runner.shutdown()
+
+
+def test_an_unexpected_error_in_a_big_change_frees_the_window(
+    qtbot: QtBot, sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(operations, "BIG_SELECTION", 100)
+    runner, stack = TaskRunner(), QUndoStack()
+    ops = Operations(sample_library, stack, runner)
+    every = sample_library.ids()
+
+    def broken(ids: list[int]) -> None:
+        raise sqlite3.OperationalError("interrupted")  # no message the core knows
+
+    monkeypatch.setattr(sample_library, "star", broken)
+    with qtbot.capture_exceptions() as raised:  # a bug stays loud on the GUI thread
+        ops.set_starred(every, True)
+        qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    assert [type(e[1]) for e in raised] == [sqlite3.OperationalError]
+    assert QGuiApplication.overrideCursor() is None and stack.count() == 0
+    ops.set_read(every[:1], True)  # and the next change goes through
+    assert sample_library.get(every[0]).read
+    runner.shutdown()
+
+
+def test_the_note_being_typed_is_saved_before_a_big_change_and_the_editors_wait(
+    qtbot: QtBot, window: MainWindow, sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(operations, "BIG_SELECTION", 100)
+    paper = window.view.current_id()
+    assert paper is not None
+    window.detail.note.editor.setPlainText("half a thought")  # typed, not saved yet
+    seen: list[tuple[bool, bool]] = []
+    window.ops.busyChanged.connect(
+        lambda busy: seen.append(
+            (window.detail.note.editor.isReadOnly(), window.detail.tags.input.isEnabled())
+        )
+    )
+    window.ops.set_starred(list(window.model.ids), True)
+    assert seen == [(True, False), (False, True)]  # locked while it ran, free again after
+    assert window.undo_stack.text(0) == f"Edit the note of paper {paper}"  # below the star
+    assert window.undo_stack.text(1) == "Star 249 papers"
+    assert sample_library.get(paper).note == "half a thought"
+
+
+def test_a_note_held_during_a_big_change_is_saved_when_the_window_closes(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    paper = window.model.ids[0]
+    window.ops.busy_with = "Star 100,000 papers"  # a worker still running at quit
+    window.ops.set_note(paper, "last words")
+    assert sample_library.get(paper).note == ""
+    window.close()
+    assert sample_library.get(paper).note == "last words"
