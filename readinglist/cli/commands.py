@@ -22,8 +22,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _import(lib: Library, args: argparse.Namespace) -> int:
     summary = lib.import_paths(args.paths, year=args.year)
-    # Ready for `search` straight away (the window does this in the background instead).
-    lib.update_search_index()
+    # Ready for `search` straight away, its vocabulary saved too (the window does this in the
+    # background instead).
+    lib.warm_up_search()
     for refusal in summary.refusals:
         print(f"error: {refusal.message}", file=sys.stderr)
     if args.json:

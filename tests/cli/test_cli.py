@@ -12,6 +12,7 @@ import pytest
 
 from readinglist._version import __version__
 from readinglist.cli.main import main
+from readinglist.core.paths import cache_dir
 from tests.conftest import ROOT, SAMPLE_ENTRIES, SAMPLE_PAPERS
 
 
@@ -54,6 +55,24 @@ def test_import_prints_summary(
     code, out, _ = run(capsys, db_path, "import", str(sample_copy))
     assert code == 0
     assert out.count("already imported, nothing changed") == 4
+
+
+def test_import_leaves_the_library_ready_for_a_quick_search(
+    capsys: pytest.CaptureFixture[str], imported: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index caught up and its vocabulary saved: the next command's search reads neither."""
+    from readinglist.core import searchindex, vocabulary
+
+    assert list((cache_dir() / "search").glob("*.vocabulary"))
+    vocabulary._cache.clear()  # as the next command, a new process, would start
+
+    def never(*_: object) -> None:
+        raise AssertionError("work that the import should have done")
+
+    monkeypatch.setattr(vocabulary, "_build", never)
+    monkeypatch.setattr(searchindex, "catch_up_chunk", never)
+    found = run_json(capsys, imported, "search", "vqgan codebok")
+    assert isinstance(found, list) and found[0]["title"].startswith("Scaling the Codebook")
 
 
 def test_import_json(capsys: pytest.CaptureFixture[str], db_path: Path, sample_copy: Path) -> None:
