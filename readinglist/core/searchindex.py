@@ -38,11 +38,13 @@ def indexed_up_to(cur: sqlite3.Cursor) -> int:
     return int(cur.execute("SELECT indexed_up_to FROM search_state WHERE id = 1").fetchone()[0])
 
 
-def pending(cur: sqlite3.Cursor) -> int:
+def pending(cur: sqlite3.Cursor, stale_too: bool = True) -> int:
     """How many records the index has not caught up with: new ones (ids only grow, so a range
-    count) and those whose tags or notes changed in bulk."""
+    count) and, unless `stale_too` is False, those whose tags or notes changed in bulk."""
     start = indexed_up_to(cur)
     new = cur.execute("SELECT count(*) FROM paper WHERE id > ?", (start,)).fetchone()[0]
+    if not stale_too:
+        return int(new)
     stale = cur.execute("SELECT count(*) FROM search_stale").fetchone()[0]
     return int(new) + int(stale)
 
@@ -73,10 +75,11 @@ def _index_new(cur: sqlite3.Cursor, limit: int) -> int:
     return len(rows)
 
 
-def catch_up_chunk(cur: sqlite3.Cursor, limit: int = CATCH_UP_CHUNK) -> int:
+def catch_up_chunk(cur: sqlite3.Cursor, limit: int = CATCH_UP_CHUNK, stale_too: bool = True
+                   ) -> int:  # fmt: skip
     """Index up to `limit` records: new ones first, then stale ones; returns how many."""
     done = _index_new(cur, limit)
-    if done < limit:
+    if done < limit and stale_too:
         stale = [r[0] for r in cur.execute(
             "SELECT paper_id FROM search_stale ORDER BY paper_id LIMIT ?", (limit - done,)
         )]  # fmt: skip
@@ -100,14 +103,15 @@ def catch_up(conn: Connection | sqlite3.Cursor) -> int:
 def catch_up_in_steps(
     write: Callable[[Callable[[sqlite3.Cursor], int]], int],
     progress: Callable[[int, int], None] | None = None,
+    stale_too: bool = True,
 ) -> int:
     """Index every record not indexed yet, one short write transaction per chunk.
 
     `write(operation)` runs `operation(cursor)` in a write transaction (see `Library`).
     """
     total = 0
-    remaining = write(pending)
-    while n := write(catch_up_chunk):
+    remaining = write(lambda cur: pending(cur, stale_too))
+    while n := write(lambda cur: catch_up_chunk(cur, CATCH_UP_CHUNK, stale_too)):
         total += n
         if progress is not None:
             progress(total, remaining)

@@ -107,7 +107,8 @@ class PaperListController(QObject):
             if not query:
                 assert sort is not None
                 return Rows(lib.ids(where, sort[0], sort[1]), [])
-            found = lib.search(query, limit=SEARCH_LIMIT, where=where)
+            # Tags changed in bulk are being re-read in the background (see `apply_change`).
+            found = lib.search(query, limit=SEARCH_LIMIT, where=where, stale_tags_ok=True)
             if sort is None:
                 return Rows([p.id for p in found], found)
             ranked = replace(where, ids=tuple(p.id for p in found))

@@ -103,3 +103,22 @@ def test_highlight_spans() -> None:
     ]
     assert match_spans("anything", ()) == []
     assert query_terms("a b cd") == ("cd",)
+
+
+def test_a_search_does_not_wait_for_bulk_tags_being_re_read(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    """Tags changed on many papers are re-read by the index in the background; a search typed
+    meanwhile answers from the index as it is rather than waiting for that (40 s at 100k)."""
+    sample_library.tag(sample_library.ids(), ["everything"])  # made outside: nothing re-read yet
+
+    def stale() -> int:
+        with sample_library.db.read() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM search_stale").scalar_one())
+
+    assert stale() == len(sample_library.ids())
+    search(qtbot, window, "quantizaton llm")
+    assert any(QUANTIZATION in t for t in titles(window)[:5])
+    assert stale() == len(sample_library.ids())  # the search did not re-read them
+    assert sample_library.search("everything", limit=None)  # the command line's search does
+    assert stale() == 0
