@@ -1,5 +1,5 @@
 """The Qt-free core: feed parsing, the database, duplicates, search, export and the services.
 
-Nothing under this package may import PySide6, `readinglist.ui` or `readinglist.cli`
-(tests/test_architecture.py enforces it).
+Nothing under this package may import Qt, the window layer or the command-line layer: they
+build on the core, never the other way round (tests/test_architecture.py enforces it).
 """
