@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
@@ -137,7 +137,10 @@ def raw_cursor(conn: Connection | sqlite3.Cursor) -> sqlite3.Cursor:
     return driver.cursor()
 
 
-def in_chunks(values: Sequence[int], size: int = 500) -> Iterable[tuple[str, Sequence[int]]]:
+T = TypeVar("T")
+
+
+def in_chunks(values: Sequence[T], size: int = 500) -> Iterable[tuple[str, Sequence[T]]]:
     """`values` in slices small enough for one statement, each with its "?,?,..." placeholders."""
     for start in range(0, len(values), size):
         chunk = values[start : start + size]

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from readinglist.core import duplicates
 from readinglist.core.clock import now_iso
-from readinglist.core.database import Database, raw_cursor
+from readinglist.core.database import Database, in_chunks, raw_cursor
 from readinglist.core.prepare import PreparedDump, Refusal, prepared_dumps
 
 # Consecutive dumps written in one transaction, up to about this many entries: few commits for a
@@ -223,10 +223,7 @@ def _import_dump(
 
 def _existing_records(cur: sqlite3.Cursor, hashes: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    unique = list(dict.fromkeys(hashes))
-    for start in range(0, len(unique), 500):
-        chunk = unique[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for marks, chunk in in_chunks(list(dict.fromkeys(hashes))):
         found.update(
             cur.execute(f"SELECT text_hash, id FROM paper WHERE text_hash IN ({marks})", chunk)
         )

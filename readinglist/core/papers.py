@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from readinglist.core.clock import parse_iso
+from readinglist.core.database import in_chunks
 from readinglist.core.records import Paper, Sighting
 
 # A record's group-wide flags: its own, or any record hidden under it.
@@ -100,15 +101,10 @@ def count(cur: sqlite3.Cursor, where: PaperFilter = PaperFilter()) -> int:
     return int(cur.execute(f"SELECT count(*) FROM paper p WHERE {clause}", params).fetchone()[0])
 
 
-def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 def load(cur: sqlite3.Cursor, ids: Sequence[int]) -> list[Paper]:
     """Load papers by id, in the order given. Visible papers come with their group combined."""
     loaded: dict[int, Paper] = {}
-    for chunk in _chunks(list(dict.fromkeys(ids))):
+    for _, chunk in in_chunks(list(dict.fromkeys(ids))):
         loaded.update(_load_chunk(cur, chunk))
     return [loaded[i] for i in ids if i in loaded]
 
@@ -141,8 +137,7 @@ def _load_chunk(cur: sqlite3.Cursor, ids: Sequence[int]) -> dict[int, Paper]:
     member_ids = list(owners)
     tags: dict[int, set[str]] = defaultdict(set)
     sightings: dict[int, list[Sighting]] = defaultdict(list)
-    for sub in _chunks(member_ids, 900):
-        sub_marks = ",".join("?" * len(sub))
+    for sub_marks, sub in in_chunks(member_ids, 900):
         for paper_id, name in cur.execute(
             "SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"
             f" WHERE pt.paper_id IN ({sub_marks})",
