@@ -34,7 +34,7 @@ from readinglist.core.library import Library
 from readinglist.core.papers import PaperFilter
 from readinglist.core.records import Change
 from readinglist.ui.tasks import Task, TaskContext, TaskRunner
-from readinglist.ui.undo import NoteCommand, ServiceCommand
+from readinglist.ui.undo import Background, NoteCommand, ServiceCommand
 
 S = TypeVar("S")  # a snapshot taken before a change, which its undo restores
 
@@ -89,29 +89,22 @@ class Operations(QObject):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
 
         def finish() -> None:
-            if self.busy_with is None:
-                return
             self.busy_with = None
             QGuiApplication.restoreOverrideCursor()
             self.busyChanged.emit(False)
-
-        def on_success(result: object) -> None:
-            finish()
-            done(result)  # type: ignore[arg-type]
-            self.save_held_notes()
-
-        def on_failure(error: UserError) -> None:
-            finish()
-            failed(error.message)
-            self.save_held_notes()
+            self.save_held_notes()  # after `done`: above this change on the undo stack
 
         def function(_ctx: TaskContext) -> S:
             return work()
 
-        task = Task(function, on_success=on_success, on_failure=on_failure)
-        # Whatever else happens (a bug, an unexpected database error), the window is freed.
+        task = Task(
+            function,
+            on_success=done,
+            on_failure=lambda error: failed(error.message),
+        )
+        # After `done` or `failed`, and whatever else happened (a bug, an unexpected database
+        # error, raised on the GUI thread): the window is freed.
         task.finished.connect(finish)
-        task.finished.connect(self.save_held_notes)
         self.runner.start(task)
 
     def save_held_notes(self) -> None:
@@ -120,16 +113,12 @@ class Operations(QObject):
         for paper_id, text in held:
             self._save_note(paper_id, text)
 
-    def _background_for(self, ids: Sequence[int]) -> Callable[..., None] | None:
-        """How a command over these papers runs its undo and redo: on a worker if they are many."""
+    def _background_for(self, ids: Sequence[int]) -> Background | None:
+        """How a change to these papers, its undo and its redo run: on a worker if they are
+        many (`Commands` checks that no other one is running before an undo or redo)."""
         if self.runner is None or len(ids) <= BIG_SELECTION:
             return None
-
-        def run(text: str, action: Callable[[], Change], done: Callable[[Change], None],
-                failed: Callable[[str], None]) -> None:  # fmt: skip
-            self._in_background(text, action, done, failed)  # `Commands` checked it is not busy
-
-        return run
+        return self._in_background
 
     def _publish(self, change: Change) -> None:
         self.changed.emit(change)
@@ -157,6 +146,7 @@ class Operations(QObject):
         Returns False if the change was refused or declined (a big change still running)."""
         if note_of is None and self.declined_while_busy():
             return False
+        background = None if note_of is not None else self._background_for(ids)
 
         def work() -> tuple[S, Change]:
             before = snapshot(ids)
@@ -169,14 +159,13 @@ class Operations(QObject):
                 return restore(before)
 
             if note_of is None:
-                background = self._background_for(ids)
                 command = ServiceCommand(text, apply, undo, self._publish, self._report, background)
             else:
                 command = NoteCommand(note_of, text, apply, undo, self._publish, self._report)
             self.stack.push(command)
             self._publish(change)
 
-        if note_of is None and self._background_for(ids) is not None:
+        if background is not None:
             self._in_background(text, work, done, self._report)
             return True
         try:
