@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from threading import get_ident
 
 import pytest
@@ -157,12 +158,23 @@ def test_tagging_every_paper_is_searchable_soon_and_undoes(
     assert all(p.tags == () or "wholeshelf" not in p.tags for p in sample_library.load(every))
 
 
+@pytest.fixture
+def worker_ops(sample_library: Library, monkeypatch: pytest.MonkeyPatch) -> Iterator[Operations]:
+    """Operations with a real worker pool, for which the sample's 249 papers are many."""
+    monkeypatch.setattr(operations, "BIG_SELECTION", 100)
+    runner = TaskRunner()
+    yield Operations(sample_library, QUndoStack(), runner)
+
+
+def settle(qtbot: QtBot, ops: Operations) -> None:
+    """Wait until the big change running on a worker is done and delivered."""
+    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+
+
 def test_a_change_to_many_papers_runs_on_a_worker_and_so_do_its_undo_and_redo(
-    qtbot: QtBot, sample_library: Library, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, sample_library: Library, worker_ops: Operations, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(operations, "BIG_SELECTION", 100)  # the sample's 249 papers are many
-    runner, stack = TaskRunner(), QUndoStack()
-    ops = Operations(sample_library, stack, runner)
+    ops, stack = worker_ops, worker_ops.stack
     notices: list[str] = []
     ops.notice.connect(notices.append)
     threads: list[int] = []
@@ -176,21 +188,20 @@ def test_a_change_to_many_papers_runs_on_a_worker_and_so_do_its_undo_and_redo(
     assert ops.busy_with == "Star 249 papers" and notices == ["Star 249 papers…"]
     ops.set_read(every[:1], True)  # declined, not left waiting for the write lock
     assert notices[-1] == "Still working on “Star 249 papers”: try again in a moment"
-    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    settle(qtbot, ops)
     assert threads and threads[0] != get_ident()
     assert all(p.starred and not p.read for p in sample_library.load(every))
     assert stack.count() == 1
 
     stack.undo()
     assert ops.busy_with == "Undo: Star 249 papers"
-    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    settle(qtbot, ops)
     assert not any(p.starred for p in sample_library.load(every))
     stack.redo()
-    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    settle(qtbot, ops)
     assert all(p.starred for p in sample_library.load(every))
     ops.set_read(every[:1], True)  # a few papers: at once, on this thread
     assert ops.busy_with is None and sample_library.get(every[0]).read
-    runner.shutdown()
 
 
 def test_undo_waits_for_a_big_change_still_running(qtbot: QtBot, window: MainWindow) -> None:
@@ -205,16 +216,14 @@ def test_undo_waits_for_a_big_change_still_running(qtbot: QtBot, window: MainWin
 
 
 def test_a_note_saved_while_a_big_change_runs_lands_above_it_and_survives_its_undo(
-    qtbot: QtBot, sample_library: Library, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, sample_library: Library, worker_ops: Operations
 ) -> None:
-    monkeypatch.setattr(operations, "BIG_SELECTION", 100)
-    runner, stack = TaskRunner(), QUndoStack()
-    ops = Operations(sample_library, stack, runner)
+    ops, stack = worker_ops, worker_ops.stack
     every = sample_library.ids()
     paper = every[0]
     ops.set_starred(every, True)
     ops.set_note(paper, "typed while the star ran")  # held: the star's snapshot is being taken
-    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    settle(qtbot, ops)
     assert sample_library.get(paper).note == "typed while the star ran"
     assert [stack.text(i) for i in range(stack.count())] == [
         "Star 249 papers",
@@ -223,22 +232,19 @@ def test_a_note_saved_while_a_big_change_runs_lands_above_it_and_survives_its_un
     stack.undo()  # the note, the last change
     assert sample_library.get(paper).note == ""
     stack.undo()  # the star, on a worker
-    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    settle(qtbot, ops)
     assert not any(p.starred for p in sample_library.load(every))
     stack.redo()
-    qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+    settle(qtbot, ops)
     stack.redo()
     assert sample_library.get(paper).note == "typed while the star ran"
     assert all(p.starred for p in sample_library.load(every))
-    runner.shutdown()
 
 
 def test_an_unexpected_error_in_a_big_change_frees_the_window(
-    qtbot: QtBot, sample_library: Library, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, sample_library: Library, worker_ops: Operations, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(operations, "BIG_SELECTION", 100)
-    runner, stack = TaskRunner(), QUndoStack()
-    ops = Operations(sample_library, stack, runner)
+    ops, stack = worker_ops, worker_ops.stack
     every = sample_library.ids()
 
     def broken(ids: list[int]) -> None:
@@ -247,12 +253,11 @@ def test_an_unexpected_error_in_a_big_change_frees_the_window(
     monkeypatch.setattr(sample_library, "star", broken)
     with qtbot.capture_exceptions() as raised:  # a bug stays loud on the GUI thread
         ops.set_starred(every, True)
-        qtbot.waitUntil(lambda: ops.busy_with is None, timeout=10_000)
+        settle(qtbot, ops)
     assert [type(e[1]) for e in raised] == [sqlite3.OperationalError]
     assert QGuiApplication.overrideCursor() is None and stack.count() == 0
     ops.set_read(every[:1], True)  # and the next change goes through
     assert sample_library.get(every[0]).read
-    runner.shutdown()
 
 
 def test_the_note_being_typed_is_saved_before_a_big_change_and_the_editors_wait(
