@@ -162,10 +162,17 @@ class ImportController(QObject):
         self.progress.cancel.setEnabled(True)
         self.progress.show()
         self._last_refresh = time.monotonic()
-        self.task = Task(
+        task = self.task = Task(
             work, on_success=self._done, on_failure=self._failed, on_progress=self._progressed
         )
-        self.runner.start(self.task)
+
+        def ended() -> None:
+            if self.task is task:  # neither handler ran: a bug, raised on the GUI thread
+                self.task = None  # later imports must still be possible
+                self.progress.hide()
+
+        task.finished.connect(ended)
+        self.runner.start(task)
         return True
 
     def cancel(self) -> None:
@@ -223,7 +230,14 @@ class ImportController(QObject):
             on_failure=self._index_failed,
             on_progress=self._index_progress,
         )
-        self.runner.start(self.indexing)
+        indexing = self.indexing
+
+        def ended() -> None:
+            if self.indexing is indexing:  # neither handler ran: a bug, raised on the GUI thread
+                self._indexed(0)  # or search would never be prepared again this session
+
+        indexing.finished.connect(ended)
+        self.runner.start(indexing)
 
     def _index_progress(self, value: object) -> None:
         done, total = cast(tuple[int, int], value)

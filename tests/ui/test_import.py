@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -149,3 +150,29 @@ def test_cancel_stops_between_files_and_keeps_what_was_read(
     close_dialogs(window)
     qtbot.waitUntil(lambda: window.model.rowCount() == library.count())
     runner.shutdown()
+
+
+def test_a_bug_in_an_import_or_in_preparing_search_leaves_both_possible_again(
+    qtbot: QtBot,
+    window: MainWindow,
+    sample_library: Library,
+    sample_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug is raised on the GUI thread (loud), but must not leave the window believing an
+    import or the search preparation is still running for the rest of the session."""
+    with monkeypatch.context() as patch:
+        patch.setattr(sample_library, "import_paths", lambda *a, **k: 1 / 0)
+        patch.setattr(sample_library, "warm_up_search", lambda: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            window.importer.start([sample_copy])
+        assert window.importer.task is None and not window.status.progress.isVisible()
+        with pytest.raises(ZeroDivisionError):
+            window.importer.prepare_search()
+        assert window.importer.indexing is None
+    assert window.importer.start([sample_copy])  # the real ones, now
+    close_dialogs(window)
+    warmed: list[bool] = []
+    monkeypatch.setattr(sample_library, "warm_up_search", lambda: warmed.append(True))
+    window.importer.prepare_search()
+    assert warmed == [True] and window.importer.indexing is None
