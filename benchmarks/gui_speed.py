@@ -31,7 +31,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -120,8 +122,7 @@ def child_window(db: str) -> dict[str, float]:
         window.ready.connect(counted.quit)
         counted.exec()
     print("READY", flush=True)  # the sidebar has its counts too
-    while window.importer.indexing is not None:  # search warms up in the background
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)  # type: ignore[attr-defined]
+    _until_indexed(app, window)  # search warms up in the background
 
     view, frames = window.view, []
     bar = view.verticalScrollBar()
@@ -154,9 +155,9 @@ def child_window(db: str) -> dict[str, float]:
     }
 
 
-def child_import(folder: str) -> dict[str, float]:
-    """Import a folder through the window; the heartbeat records the GUI thread's stalls."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+def _ready_window(db: str | Path) -> tuple[Any, Any]:
+    """(the app, the real window on library `db`), shown, its list and sidebar loaded."""
+    from PySide6.QtCore import QEventLoop, QSettings
 
     app = _child_app()
     from readinglist.core.library import Library
@@ -164,37 +165,64 @@ def child_import(folder: str) -> dict[str, float]:
     from readinglist.ui.settings import Settings
     from readinglist.ui.tasks import TaskRunner
 
-    tmp = Path(tempfile.mkdtemp())
-    settings = Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(Library.open(tmp / "library.sqlite"), settings, TaskRunner())
+    settings = Settings(
+        QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
+    )
+    window = MainWindow(Library.open(db), settings, TaskRunner())
     window.show()
     ready = QEventLoop()
     window.ready.connect(ready.quit)
     ready.exec()
+    return app, window
+
+
+def _until_indexed(app: Any, window: Any) -> None:
+    """Let the window's background search indexing finish."""
+    from PySide6.QtCore import QEventLoop
+
+    while window.importer.indexing is not None:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def _heartbeat() -> tuple[Callable[[], None], Callable[[], list[int]]]:
+    """(start, stop) of a 2 ms timer on the GUI thread; stop gives the gaps between its ticks
+    in ms, sorted: the longest is the longest stall."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
 
     gaps: list[int] = []
     clock = QElapsedTimer()
-    heartbeat = QTimer(interval=2)
+    timer = QTimer(interval=2)
+    timer.timeout.connect(lambda: gaps.append(clock.restart()))
 
-    def tick() -> None:
-        gaps.append(clock.restart())
+    def start() -> None:
+        clock.start()
+        timer.start()
 
-    heartbeat.timeout.connect(tick)
+    def stop() -> list[int]:
+        timer.stop()
+        return sorted(gaps)
+
+    return start, stop
+
+
+def child_import(folder: str) -> dict[str, float]:
+    """Import a folder through the window; the heartbeat records the GUI thread's stalls."""
+    from PySide6.QtCore import QEventLoop
+
+    app, window = _ready_window(Path(tempfile.mkdtemp()) / "library.sqlite")
+    start, stop = _heartbeat()
     finished = QEventLoop()
     window.importer.finished.connect(lambda _summary: finished.quit())
     started = time.perf_counter()
-    clock.start()
-    heartbeat.start()
+    start()
     window.importer.start([Path(folder)])
     finished.exec()
     imported = time.perf_counter() - started
-    while window.importer.indexing is not None:  # search indexing follows, also in a worker
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)  # type: ignore[attr-defined]
-    heartbeat.stop()
+    _until_indexed(app, window)  # search indexing follows, also in a worker
+    gaps = stop()
     if window.importer.dialog is not None:
         window.importer.dialog.close()
     window.close()
-    gaps.sort()
     return {
         "stall_max": gaps[-1] / 1000,
         "stall_p99": gaps[int(len(gaps) * 0.99)] / 1000,
@@ -205,33 +233,16 @@ def child_import(folder: str) -> dict[str, float]:
 
 def child_bulk(db: str) -> dict[str, float]:
     """Star every paper through the window and undo it; the heartbeat records the stalls."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QEventLoop
 
-    app = _child_app()
-    from readinglist.core.library import Library
     from readinglist.core.papers import PaperFilter
-    from readinglist.ui.main_window import MainWindow
-    from readinglist.ui.settings import Settings
-    from readinglist.ui.tasks import TaskRunner
 
-    tmp = Path(tempfile.mkdtemp())
-    settings = Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(Library.open(db), settings, TaskRunner())
-    window.show()
-    ready = QEventLoop()
-    window.ready.connect(ready.quit)
-    ready.exec()
-    while window.importer.indexing is not None:
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)  # type: ignore[attr-defined]
-
-    gaps: list[int] = []
-    clock = QElapsedTimer()
-    heartbeat = QTimer(interval=2)
-    heartbeat.timeout.connect(lambda: gaps.append(clock.restart()))
+    app, window = _ready_window(db)
+    _until_indexed(app, window)
+    start, stop = _heartbeat()
     every = list(window.model.ids)
     seconds = []
-    clock.start()
-    heartbeat.start()
+    start()
     done = QEventLoop()
     window.ops.changed.connect(lambda _change: done.quit())  # the change is done and shown
     for step in (lambda: window.ops.set_starred(every, True), window.commands.undo):
@@ -239,9 +250,8 @@ def child_bulk(db: str) -> dict[str, float]:
         step()
         done.exec()
         seconds.append(time.perf_counter() - started)
-    heartbeat.stop()
+    gaps = stop()
     window.close()
-    gaps.sort()
     return {
         "stall_max": gaps[-1] / 1000,
         "star_seconds": seconds[0],
