@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from readinglist.core import duplicates, searchindex
 from readinglist.core.clock import now_iso
 from readinglist.core.database import in_chunks
-from readinglist.core.errors import UnknownPaperError, UserError
+from readinglist.core.errors import UserError
 from readinglist.core.records import Change
 
 MAX_TAG_LENGTH = 100
@@ -34,31 +34,6 @@ def clean_tag(name: str) -> str:
     return tag
 
 
-def _groups(cur: sqlite3.Cursor, ids: Iterable[int]) -> list[int]:
-    """The papers (visible records) these records stand for, in order, without repeats."""
-    ids = list(dict.fromkeys(ids))
-    group: dict[int, int] = {}
-    for marks, chunk in in_chunks(ids):  # a statement per 500 ids: Ctrl+A at 100,000 papers
-        group.update(cur.execute(
-            f"SELECT id, coalesce(duplicate_of, id) FROM paper WHERE id IN ({marks})", chunk
-        ).fetchall())  # fmt: skip
-    unknown = next((i for i in ids if i not in group), None)
-    if unknown is not None:
-        raise UnknownPaperError(unknown)
-    return list(dict.fromkeys(group[i] for i in ids))
-
-
-def _members(cur: sqlite3.Cursor, groups: Sequence[int]) -> list[int]:
-    """Every record of these groups: each visible record, then those hidden under it."""
-    hidden: dict[int, list[int]] = defaultdict(list)
-    for marks, chunk in in_chunks(groups):
-        for paper_id, under in cur.execute(
-            f"SELECT id, duplicate_of FROM paper WHERE duplicate_of IN ({marks}) ORDER BY id", chunk
-        ):
-            hidden[under].append(paper_id)
-    return [m for g in groups for m in (g, *hidden[g])]
-
-
 def _touch(cur: sqlite3.Cursor, ids: Sequence[int]) -> None:
     cur.executemany("UPDATE paper SET updated_at = ? WHERE id = ?", [(now_iso(), i) for i in ids])
 
@@ -67,8 +42,8 @@ def set_flag(cur: sqlite3.Cursor, ids: Iterable[int], flag: str, value: bool) ->
     """Star/unstar (flag "starred") or mark read/unread (flag "read")."""
     if flag not in ("starred", "read"):
         raise ValueError(flag)
-    groups = _groups(cur, ids)
-    targets = groups if value else _members(cur, groups)
+    groups = duplicates.groups_of(cur, ids)
+    targets = groups if value else duplicates.members_of_groups(cur, groups)
     cur.executemany(
         f"UPDATE paper SET {flag} = ?, updated_at = ? WHERE id = ?",
         [(int(value), now_iso(), i) for i in targets],
@@ -87,7 +62,7 @@ def _count(groups: Sequence[int]) -> str:
 
 
 def add_tags(cur: sqlite3.Cursor, ids: Iterable[int], names: Iterable[str]) -> Change:
-    groups = _groups(cur, ids)
+    groups = duplicates.groups_of(cur, ids)
     tags = [clean_tag(n) for n in names]
     tag_ids = [_tag_id(cur, t) for t in tags]
     cur.executemany(
@@ -102,8 +77,8 @@ def add_tags(cur: sqlite3.Cursor, ids: Iterable[int], names: Iterable[str]) -> C
 
 
 def remove_tags(cur: sqlite3.Cursor, ids: Iterable[int], names: Iterable[str]) -> Change:
-    groups = _groups(cur, ids)
-    members = _members(cur, groups)
+    groups = duplicates.groups_of(cur, ids)
+    members = duplicates.members_of_groups(cur, groups)
     tags = [clean_tag(n) for n in names]
     rows = cur.execute(
         f"SELECT id FROM tag WHERE name IN ({','.join('?' * len(tags))})", tags
@@ -172,7 +147,7 @@ def _annotations(cur: sqlite3.Cursor, members: Sequence[int]) -> Snapshot:
 
 def snapshot(cur: sqlite3.Cursor, ids: Iterable[int]) -> Snapshot:
     """Capture the annotations of every record in the groups of these papers."""
-    return _annotations(cur, _members(cur, _groups(cur, ids)))
+    return _annotations(cur, duplicates.members_of_groups(cur, duplicates.groups_of(cur, ids)))
 
 
 def restore(cur: sqlite3.Cursor, snap: Snapshot) -> Change:
@@ -196,5 +171,5 @@ def restore(cur: sqlite3.Cursor, snap: Snapshot) -> Change:
     cur.execute("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM paper_tag)")
     # The index holds tags and notes, not stars: an undo of a star re-indexes nothing.
     searchindex.refresh_annotations(cur, [r[0] for r in differ if now_rows[r[0]][3:] != r[3:]])
-    groups = _groups(cur, ids)
+    groups = duplicates.groups_of(cur, ids)
     return Change(papers=frozenset(groups), tags=True, message="restored")

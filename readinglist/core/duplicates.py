@@ -318,21 +318,39 @@ def _choose_shown(
     return max(members, key=lambda i: _completeness(records[i][1], records[i][2], i))
 
 
+def groups_of(cur: sqlite3.Cursor, ids: Iterable[int]) -> list[int]:
+    """The visible records of these records' groups (a visible record stands for itself), in
+    order, without repeats; one statement per 500 ids (Ctrl+A at 100,000 papers)."""
+    ids = list(dict.fromkeys(ids))
+    group: dict[int, int] = {}
+    for marks, chunk in in_chunks(ids):
+        group.update(cur.execute(
+            f"SELECT id, coalesce(duplicate_of, id) FROM paper WHERE id IN ({marks})", chunk
+        ).fetchall())  # fmt: skip
+    unknown = next((i for i in ids if i not in group), None)
+    if unknown is not None:
+        raise UnknownPaperError(unknown)
+    return list(dict.fromkeys(group[i] for i in ids))
+
+
 def group_of(cur: sqlite3.Cursor, paper_id: int) -> int:
     """The visible record of a record's group (itself when it is visible)."""
-    row = cur.execute(
-        "SELECT coalesce(duplicate_of, id) FROM paper WHERE id = ?", (paper_id,)
-    ).fetchone()
-    if row is None:
-        raise UnknownPaperError(paper_id)
-    return int(row[0])
+    return groups_of(cur, [paper_id])[0]
+
+
+def members_of_groups(cur: sqlite3.Cursor, groups: Sequence[int]) -> list[int]:
+    """Every record of these groups: each visible record, then those hidden under it by id."""
+    hidden: dict[int, list[int]] = defaultdict(list)
+    for marks, chunk in in_chunks(groups):
+        for paper_id, under in cur.execute(
+            f"SELECT id, duplicate_of FROM paper WHERE duplicate_of IN ({marks}) ORDER BY id", chunk
+        ):
+            hidden[under].append(paper_id)
+    return [m for g in groups for m in (g, *hidden[g])]
 
 
 def members_of(cur: sqlite3.Cursor, group: int) -> list[int]:
-    return [group] + [
-        r[0]
-        for r in cur.execute("SELECT id FROM paper WHERE duplicate_of = ? ORDER BY id", (group,))
-    ]
+    return members_of_groups(cur, [group])
 
 
 def merge(cur: sqlite3.Cursor, ids: Sequence[int]) -> Change:
