@@ -23,6 +23,7 @@ import tempfile
 import threading
 import unicodedata
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -176,24 +177,30 @@ def _build(cur: sqlite3.Cursor, signature: bytes, max_rowid: int) -> Vocabulary:
     return Vocabulary(signature, max_rowid, terms, docs, cumulative, backwards)
 
 
+def _word_counts(rows: Iterable[tuple[str | None, ...]], counts: dict[str, int]) -> dict[str, int]:
+    """`counts` plus, for each word, the rows that have it."""
+    counts = dict(counts)
+    for row in rows:
+        for word in set(words(" ".join(filter(None, row)))):
+            counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
 def _patch(cur: sqlite3.Cursor, vocab: Vocabulary, signature: bytes, max_rowid: int
            ) -> Vocabulary:  # fmt: skip
     """The vocabulary with the words that arrived since: new records' words or, when only tags
     or notes changed, those of all tags and notes (a scan of some 50 ms at 100k papers)."""
-    from_records, from_annotations = vocab.from_records, vocab.from_annotations
     if max_rowid > vocab.max_rowid:
-        texts = cur.execute(
+        new_records = cur.execute(
             "SELECT title, abstract, tags, note FROM paper_fts WHERE rowid > ?",
             (vocab.max_rowid,),
         )
-        counts = from_records = dict(from_records)
-    else:
-        texts = cur.execute("SELECT name FROM tag UNION ALL SELECT note FROM paper WHERE note > ''")
-        counts = from_annotations = {}
-    for row in texts:
-        for word in set(words(" ".join(filter(None, row)))):
-            counts[word] = counts.get(word, 0) + 1
-    return vocab.patched(signature, max_rowid, from_records, from_annotations)
+        from_records = _word_counts(new_records, vocab.from_records)
+        return vocab.patched(signature, max_rowid, from_records, vocab.from_annotations)
+    annotations = cur.execute(
+        "SELECT name FROM tag UNION ALL SELECT note FROM paper WHERE note > ''"
+    )
+    return vocab.patched(signature, max_rowid, vocab.from_records, _word_counts(annotations, {}))
 
 
 def _library_key(cur: sqlite3.Cursor) -> str:
