@@ -55,7 +55,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_DIR = Path(os.environ.get("READINGLIST_SAMPLE_FEEDS", ROOT.parent / "shared" / "feeds"))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script: make `readinglist` and `tests` importable
+
+from tests.sample_feeds import sample_dir  # noqa: E402
+
+SAMPLE_DIR = sample_dir()
 END_DATE = dt.date(2025, 6, 30)  # the listing date of the last file
 WINDOW_DAYS = 60  # repeats and near twins come from the papers listed in this many earlier files
 MODEL_SEED = 20240314  # the text model is built the same way whatever the library's seed
@@ -1079,6 +1084,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))  # run as a script: make `readinglist` importable
     sys.exit(main())

@@ -17,11 +17,11 @@
 # Then it unpacks the .deb (DEB, default dist/readinglist_<version>_<arch>.deb) into a scratch
 # root with `dpkg -x`, checks the files it installs, and runs the installed /usr/bin/readinglist
 # through the same steps. SKIP_DEB=1 tests only the bundle.
-# FEEDS_DIR: the sample dumps (default ../shared/feeds next to the checkout).
+# FEEDS_DIR: the sample dumps (default: what tests/sample_feeds.py finds, ../shared/feeds).
 set -euo pipefail
 root_dir="$(cd "$(dirname "$0")/.." && pwd)"
 exe=$(realpath -m "${1:-$root_dir/dist/readinglist/readinglist}")
-feeds=$(realpath -m "${FEEDS_DIR:-$root_dir/../shared/feeds}")
+feeds=$(realpath -m "${FEEDS_DIR:-$(python3 "$root_dir/tests/sample_feeds.py")}")
 version=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$root_dir/readinglist/_version.py")
 arch=$(dpkg --print-architecture 2>/dev/null || echo unknown)
 deb=${DEB:-$root_dir/dist/readinglist_${version}_${arch}.deb}

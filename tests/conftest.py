@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,11 +9,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.sample_feeds import sample_dir
+
 if TYPE_CHECKING:
     from readinglist import Library
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_DIR = Path(os.environ.get("READINGLIST_SAMPLE_FEEDS", ROOT.parent / "shared" / "feeds"))
+SAMPLE_DIR = sample_dir()
 SAMPLE_FILES = sorted(SAMPLE_DIR.glob("*.txt"))
 SAMPLE_ENTRIES = 288
 SAMPLE_PAPERS = 249
