@@ -29,6 +29,7 @@ from readinglist.core.dedup import (
     titles_may_match,
 )
 from readinglist.core.feedparse import read_dump
+from tests.sample_feeds import sample_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -49,8 +50,8 @@ def verdicts() -> list[tuple[dict[str, Any], Match]]:
 
 @cache
 def sample_papers() -> dict[str, str]:
-    # As conftest.py finds them; needed at import time by the Hypothesis strategies below.
-    folder = Path(os.environ.get("READINGLIST_SAMPLE_FEEDS", ROOT.parent / "shared" / "feeds"))
+    # Needed at import time by the Hypothesis strategies below.
+    folder = sample_dir()
     return {e.title: e.abstract for f in sorted(folder.glob("*.txt")) for e in read_dump(f).entries}
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import sys
@@ -38,8 +37,9 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from readinglist.core.feedparse import read_dump  # noqa: E402
+from tests.sample_feeds import sample_dir  # noqa: E402
 
-SAMPLE_DIR = Path(os.environ.get("READINGLIST_SAMPLE_FEEDS", ROOT.parent / "shared" / "feeds"))
+SAMPLE_DIR = sample_dir()
 OUT = Path(__file__).with_name("duplicate_pairs.jsonl")
 SEED = 20240314
 
