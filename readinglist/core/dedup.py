@@ -390,13 +390,23 @@ def _abstract_score(a: tuple[bytes, ...], b: tuple[bytes, ...]) -> tuple[float, 
 _IGNORABLE_BYTES = frozenset(w.encode() for w in _IGNORABLE_WORDS)
 
 
-@lru_cache(maxsize=4096)
-def _bare_title(title: str) -> str:
-    """The normalized title without articles and spaces: what typos alone can change."""
+def bare_title(title: str) -> str:
+    """The normalized title without articles and spaces: what typos alone can change.
+
+    Computed once per record at import (see `bare_titles_may_match`)."""
     if title.isascii() and "\\" not in title:  # normalize_title's fast path, without its join
         words = title.encode("ascii").translate(_ASCII_LOWER, _ASCII_DELETE).split()
         return b"".join(w for w in words if w not in _IGNORABLE_BYTES).decode("ascii")
     return "".join(w for w in _title(title).words if w not in _IGNORABLE_WORDS)
+
+
+_cached_bare_title = lru_cache(maxsize=4096)(bare_title)
+_TITLE_EDITS = 2 * MAX_TITLE_TYPOS
+
+
+def bare_titles_may_match(bare_a: str, bare_b: str) -> bool:
+    """`titles_may_match` on titles already reduced by `bare_title`: one C call."""
+    return Levenshtein.distance(bare_a, bare_b, score_cutoff=_TITLE_EDITS) <= _TITLE_EDITS
 
 
 def titles_may_match(title_a: str, title_b: str) -> bool:
@@ -406,9 +416,7 @@ def titles_may_match(title_a: str, title_b: str) -> bool:
     (a transposition is two Levenshtein edits); without spaces and articles, two such titles are
     at most 2 * MAX_TITLE_TYPOS edits apart. Most candidates that blocking finds fail here.
     """
-    limit = 2 * MAX_TITLE_TYPOS
-    a, b = _bare_title(title_a), _bare_title(title_b)
-    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+    return bare_titles_may_match(_cached_bare_title(title_a), _cached_bare_title(title_b))
 
 
 def compare(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Match:

@@ -1,12 +1,12 @@
-"""Duplicate groups in the database: finding them at import, rechecking, merging and splitting.
+"""Duplicate groups in the database: joining them at import, rechecking, merging and splitting.
 
 The decisions (which records are one paper) live in `paper.duplicate_of`: NULL for the visible
 record of a group, the visible record's id for each hidden one. `dup_by` says who decided:
 "auto" (detection, which a recheck may revise) or "user" (a merge, which nothing undoes). A split
 records a cannot-link pair, which detection and rechecks respect forever.
 
-The evidence (titles and abstracts compared) is the pure `dedup` module's job; this module only
-finds candidates through the blocking keys stored in `dedup_key` and applies the verdicts.
+The evidence (titles and abstracts compared) is the pure `dedup` module's job, and finding a new
+record's candidates at import is `matching`'s; this module applies the verdicts.
 Annotations are never moved: each record keeps its own stars, tags and notes, and the visible
 paper shows them combined (see `papers.py`), so a split gives a record back exactly what it had.
 """
@@ -51,92 +51,8 @@ class Found:
     match: dedup.Match
 
 
-class Matcher:
-    """Finds, for records about to be added, the existing record of the same paper, if any.
-
-    `prefetch` loads the candidates of a whole file (the keys' postings, then the records);
-    `add` makes records of the current transaction candidates for the ones after them; `flush`
-    writes their keys.
-    """
-
-    def __init__(self, cur: sqlite3.Cursor, common: set[int] | None = None) -> None:
-        self._cur = cur
-        self._postings: dict[int, list[int]] = defaultdict(list)
-        self._records: dict[int, Candidate] = {}
-        self._pending_keys: list[tuple[int, int]] = []
-        # Keys found too common; an import shares one set between its files' matchers, so that
-        # each common key's long posting list is read once, not once per file.
-        self._common = set() if common is None else common
-
-    def prefetch(self, keys: Iterable[int]) -> None:
-        """Load the records sharing any of these keys, skipping keys too common to tell anything."""
-        wanted = sorted({k for k in keys if k not in self._postings and k not in self._common})
-        ids: set[int] = set()
-        for marks, chunk in in_chunks(wanted):
-            found: dict[int, list[int]] = defaultdict(list)
-            for key, paper_id in self._cur.execute(
-                f"SELECT key, paper_id FROM dedup_key WHERE key IN ({marks})", chunk
-            ):
-                found[key].append(paper_id)
-            for key, posting in found.items():
-                if len(posting) > MAX_KEY_POSTINGS:
-                    self._common.add(key)
-                else:
-                    self._postings[key] = posting
-                    ids.update(posting)
-        missing = sorted(i for i in ids if i not in self._records)
-        for marks, chunk in in_chunks(missing):
-            for row in self._cur.execute(
-                "SELECT id, title, abstract, coalesce(duplicate_of, id) FROM paper"
-                f" WHERE id IN ({marks})",
-                chunk,
-            ):
-                self._records[row[0]] = Candidate(*row)
-
-    def find(self, title: str, abstract: str, keys: Sequence[int]) -> Found | None:
-        """The best matching record among those sharing a key (call `prefetch` first)."""
-        seen: set[int] = set()
-        best: Found | None = None
-        for key in keys:
-            if key in self._common:
-                continue
-            posting = self._postings.get(key, ())
-            if len(posting) > MAX_KEY_POSTINGS:
-                continue
-            for paper_id in posting:
-                if paper_id in seen:
-                    continue
-                seen.add(paper_id)
-                record = self._records[paper_id]
-                if not dedup.titles_may_match(title, record.title):
-                    continue
-                match = dedup.compare(title, abstract, record.title, record.abstract)
-                if match.same and (best is None or _strength(match) > _strength(best.match)):
-                    best = Found(record, match)
-        return best
-
-    def add(
-        self, paper_id: int, title: str, abstract: str, keys: Sequence[int], group: int
-    ) -> None:
-        self._records[paper_id] = Candidate(paper_id, title, abstract, group)
-        for key in dict.fromkeys(keys):
-            self._postings[key].append(paper_id)
-            self._pending_keys.append((key, paper_id))
-
-    def regroup(self, old_group: int, new_group: int) -> None:
-        for paper_id, record in list(self._records.items()):
-            if record.group == old_group:
-                self._records[paper_id] = Candidate(paper_id, record.title, record.abstract,
-                                                    new_group)  # fmt: skip
-
-    def flush(self) -> None:
-        self._cur.executemany(
-            "INSERT OR IGNORE INTO dedup_key (key, paper_id) VALUES (?, ?)", self._pending_keys
-        )
-        self._pending_keys.clear()
-
-
-def _strength(match: dedup.Match) -> tuple[float, float]:
+def strength(match: dedup.Match) -> tuple[float, float]:
+    """How strongly a match holds: the best of several candidates is the one kept."""
     return (match.abstract_score or 0.0, match.title_score)
 
 
@@ -270,7 +186,7 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
                     continue
                 match = dedup.compare(records[a][1], records[a][2], records[b][1], records[b][2])
                 if match.same:
-                    edges.append((_strength(match), a, b, match))
+                    edges.append((strength(match), a, b, match))
     edges.sort(key=lambda e: (e[0], -e[1], -e[2]), reverse=True)
     linked_by: dict[int, tuple[int, dedup.Match]] = {}
     for _, a, b, match in edges:

@@ -20,12 +20,14 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from readinglist.core import duplicates
 from readinglist.core.clock import now_iso
 from readinglist.core.database import Database, in_chunks, raw_cursor
+from readinglist.core.matching import Matcher, NewRecord
 from readinglist.core.prepare import PreparedDump, Refusal, prepared_dumps
 
 # Consecutive dumps written in one transaction, up to about this many entries: few commits for a
@@ -101,8 +103,8 @@ def import_paths(
                 "INSERT INTO import_batch (started_at) VALUES (?) RETURNING id", (now_iso(),)
             ).scalar_one()
         )
+    matcher = Matcher(expected_records=_expected_entries(files))
     batch: list[PreparedDump] = []
-    common_keys: set[int] = set()  # blocking keys too common to use, learnt file by file
     for done, (path, prepared) in enumerate(prepared_dumps(files, year)):
         if cancel is not None and cancel():
             summary.cancelled = True
@@ -115,9 +117,9 @@ def import_paths(
             continue
         batch.append(prepared)
         if sum(len(p.entries) for p in batch) >= ENTRIES_PER_TRANSACTION:
-            _write_batch(db, batch, summary, common_keys)
+            _write_batch(db, batch, summary, matcher)
             batch = []
-    _write_batch(db, batch, summary, common_keys)
+    _write_batch(db, batch, summary, matcher)
     if progress is not None:
         progress(len(files), len(files), None)
     with db.write() as conn:
@@ -128,6 +130,18 @@ def import_paths(
              summary.duplicates_hidden, summary.files_refused, summary.batch_id),
         )  # fmt: skip
     return summary
+
+
+# A dump entry takes about this many bytes: what the size of the files says of the records to come.
+_BYTES_PER_ENTRY = 1500
+
+
+def _expected_entries(files: Sequence[Path]) -> int:
+    size = 0
+    for path in files:
+        with suppress(OSError):  # a file that cannot be read is refused later, with its reason
+            size += path.stat().st_size
+    return size // _BYTES_PER_ENTRY
 
 
 @dataclass
@@ -141,14 +155,20 @@ class _DumpResult:
 
 
 def _write_batch(
-    db: Database, batch: Sequence[PreparedDump], summary: ImportSummary, common_keys: set[int]
+    db: Database, batch: Sequence[PreparedDump], summary: ImportSummary, matcher: Matcher
 ) -> None:
     """Write consecutive dumps in one transaction; count them once it has committed."""
     if not batch:
         return
-    with db.write() as conn:
-        cur = raw_cursor(conn)
-        results = [_import_dump(cur, p, summary.batch_id, common_keys) for p in batch]
+    try:
+        with db.write() as conn:
+            cur = raw_cursor(conn)
+            matcher.begin(cur)
+            results = _import_dumps(cur, batch, summary.batch_id, matcher)
+            matcher.end()
+    except BaseException:
+        matcher.forget()  # it learnt of records that were rolled back
+        raise
     for r in results:
         if r.already_imported:
             summary.files_already_imported += 1
@@ -161,70 +181,94 @@ def _write_batch(
         summary.duplicates_hidden += r.hidden
 
 
-def _import_dump(
-    cur: sqlite3.Cursor, prepared: PreparedDump, batch_id: int | None, common_keys: set[int]
-) -> _DumpResult:
-    """Write one prepared dump inside the caller's transaction."""
-    dump = prepared.dump
-    result = _DumpResult(dump.path)
-    if cur.execute("SELECT 1 FROM dump WHERE content_hash = ?", (dump.content_hash,)).fetchone():
-        result.already_imported = True
-        return result
-    now = now_iso()
-    cur.execute(
-        "INSERT INTO dump (batch_id, file_name, path, content_hash, size, mtime, encoding,"
-        " entry_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?)",
-        (batch_id, dump.path.name, str(dump.path.resolve()), dump.content_hash, dump.size,
-         dump.mtime, dump.encoding, len(prepared.entries), now),
-    )  # fmt: skip
-    dump_id = cur.lastrowid
+def _import_dumps(
+    cur: sqlite3.Cursor, batch: Sequence[PreparedDump], batch_id: int | None, matcher: Matcher
+) -> list[_DumpResult]:
+    """Write prepared dumps inside the caller's transaction, a few statements for all of them.
 
-    # New records get their ids up front (we hold the write lock) and go in with one statement;
-    # duplicate decisions then only update them.
-    known = _existing_records(cur, [e.text_hash for e in prepared.entries])
-    next_id = int(cur.execute("SELECT coalesce(max(id), 0) + 1 FROM paper").fetchone()[0])
-    new_rows = []
-    fresh = []
-    for entry in prepared.entries:
-        if entry.text_hash not in known:
-            known[entry.text_hash] = next_id
-            new_rows.append((next_id, entry.title, entry.abstract, entry.text_hash, now, now))
-            fresh.append((next_id, entry))
-            next_id += 1
+    New dumps and records get their ids up front (we hold the write lock) and go in with one
+    statement each; duplicate decisions then only update the records.
+    """
+    results = [_DumpResult(p.dump.path) for p in batch]
+    seen = _existing(cur, "SELECT content_hash FROM dump WHERE content_hash IN ({})",
+                     [p.dump.content_hash for p in batch])  # fmt: skip
+    todo: list[tuple[PreparedDump, _DumpResult, int]] = []
+    next_dump = _next_id(cur, "dump")
+    for prepared, result in zip(batch, results, strict=True):
+        if prepared.dump.content_hash in seen:  # imported before, or twice in this batch
+            result.already_imported = True
+            continue
+        seen.add(prepared.dump.content_hash)
+        todo.append((prepared, result, next_dump + len(todo)))
+    now = now_iso()
+    cur.executemany(
+        "INSERT INTO dump (id, batch_id, file_name, path, content_hash, size, mtime, encoding,"
+        " entry_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [(dump_id, batch_id, p.dump.path.name, str(p.dump.path.resolve()), p.dump.content_hash,
+          p.dump.size, p.dump.mtime, p.dump.encoding, len(p.entries), now)
+         for p, _, dump_id in todo],
+    )  # fmt: skip
+
+    known = _existing_records(cur, [e.text_hash for p, _, _ in todo for e in p.entries])
+    next_id = _next_id(cur, "paper")
+    fresh: list[tuple[NewRecord, _DumpResult]] = []
+    rows = []
+    for prepared, result, _ in todo:
+        for e in prepared.entries:
+            if e.text_hash not in known:
+                known[e.text_hash] = next_id
+                fresh.append((NewRecord(next_id, e.title, e.abstract, e.bare_title, e.keys),
+                              result))  # fmt: skip
+                rows.append((next_id, e.title, e.abstract, e.text_hash, now, now))
+                next_id += 1
     cur.executemany(
         "INSERT INTO paper (id, title, abstract, text_hash, created_at, updated_at)"
         " VALUES (?,?,?,?,?,?)",
-        new_rows,
+        rows,
     )
-    matcher = duplicates.Matcher(cur, common_keys)
-    matcher.prefetch(k for _, e in fresh for k in e.keys)
-    for paper_id, entry in fresh:
-        found = matcher.find(entry.title, entry.abstract, entry.keys)
+
+    matcher.prepare([r for r, _ in fresh])
+    for record, result in fresh:
+        found = matcher.find(record)
         if found is None:
             result.new += 1
-            group = paper_id
+            group = record.id
         else:
             result.hidden += 1
-            group = duplicates.attach(cur, paper_id, found, entry.title, entry.abstract)
+            group = duplicates.attach(cur, record.id, found, record.title, record.abstract)
             if group != found.record.group:
-                matcher.regroup(found.record.group, group)
-        matcher.add(paper_id, entry.title, entry.abstract, entry.keys, group)
-    matcher.flush()
+                matcher.moved(found.record.group, group)
+        matcher.add(record, group)
+
     cur.executemany(
         "INSERT INTO sighting (paper_id, dump_id, listing_date, year_source, position, line)"
         " VALUES (?,?,?,?,?,?)",
-        [(known[e.text_hash], dump_id, e.date, prepared.year_source, e.position, e.line)
-         for e in prepared.entries],
+        [(known[e.text_hash], dump_id, e.date, p.year_source, e.position, e.line)
+         for p, _, dump_id in todo for e in p.entries],
     )  # fmt: skip
-    result.entries = len(prepared.entries)
-    result.known = result.entries - len(fresh)
-    return result
+    for prepared, result, _ in todo:
+        result.entries = len(prepared.entries)
+        result.known = result.entries - result.new - result.hidden
+    return results
+
+
+def _next_id(cur: sqlite3.Cursor, table: str) -> int:
+    return int(cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
 
 
 def _existing_records(cur: sqlite3.Cursor, hashes: list[str]) -> dict[str, int]:
+    """The records already holding these exact texts: text hash -> id."""
     found: dict[str, int] = {}
     for marks, chunk in in_chunks(list(dict.fromkeys(hashes))):
         found.update(
             cur.execute(f"SELECT text_hash, id FROM paper WHERE text_hash IN ({marks})", chunk)
         )
+    return found
+
+
+def _existing(cur: sqlite3.Cursor, query: str, values: list[str]) -> set[str]:
+    """Which of `values` the query (with one "{}" for the placeholders) finds."""
+    found: set[str] = set()
+    for marks, chunk in in_chunks(list(dict.fromkeys(values))):
+        found.update(row[0] for row in cur.execute(query.format(marks), chunk))
     return found

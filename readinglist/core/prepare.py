@@ -35,6 +35,7 @@ class PreparedEntry:
     line: int
     text_hash: str
     keys: tuple[int, ...]  # duplicate blocking keys (see dedup.blocking_keys)
+    bare_title: str  # the title as the cheap title check reads it (see dedup.bare_title)
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,10 @@ def prepare(path: Path, year: int | None) -> PreparedDump:
             ) from None
         keys = tuple(dedup.blocking_keys(e.title, e.abstract))
         digest = text_hash(e.title, e.abstract)
+        bare = dedup.bare_title(e.title)
+        date = when.isoformat()
         entries.append(
-            PreparedEntry(e.title, e.abstract, when.isoformat(), e.position, e.line, digest, keys)
+            PreparedEntry(e.title, e.abstract, date, e.position, e.line, digest, keys, bare)
         )
     # The entries hold the text now; the parsed copy of it is not kept twice.
     light = ParsedDump(

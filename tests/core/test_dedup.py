@@ -466,4 +466,4 @@ def test_the_title_checks_ascii_shortcut_reads_titles_as_compare_does(title: str
     from readinglist.core import dedup
 
     general = "".join(w for w in dedup._title(title).words if w not in dedup._IGNORABLE_WORDS)
-    assert dedup._bare_title(title) == general
+    assert dedup.bare_title(title) == general

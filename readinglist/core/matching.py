@@ -1,0 +1,212 @@
+"""Finding, at import, the record already in the library that a new record is another text of.
+
+Candidates come from the blocking keys stored in `dedup_key` (see `dedup.blocking_keys`); the
+verdict is `dedup.compare`'s. One `Matcher` serves a whole import, across its transactions, and
+keeps in memory what it learnt of the library: the keys' postings, each known record's title
+reduced for the cheap title check, and its group. So the second half of a large import does not
+read back, transaction after transaction, what the first half wrote.
+
+What it keeps is only valid while nobody else writes to the library: at the start of every
+transaction it asks SQLite whether another connection has committed since its last one
+(`PRAGMA data_version`), and if so forgets everything and reads the library again.
+
+Two ways to know a key's postings:
+- complete: every key of the library is in memory (the library was empty, or small next to the
+  import and read whole at the start); a key not in memory has no records.
+- lookup: keys are read from the database per transaction, the first time they are needed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from readinglist.core import dedup
+from readinglist.core.database import in_chunks
+from readinglist.core.duplicates import MAX_KEY_POSTINGS, Candidate, Found, strength
+
+# Beyond this many keys in memory (about 100 bytes each) the matcher forgets them and looks keys
+# up in the database instead: memory stays bounded at any import size.
+MAX_KEYS_IN_MEMORY = 1_500_000
+# A library with up to this many records per record expected from the import is read whole at
+# the start (one scan of its keys) rather than looked up key by key.
+READ_WHOLE_RATIO = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class NewRecord:
+    """A record about to be added, with what matching needs of it."""
+
+    id: int
+    title: str
+    abstract: str
+    bare_title: str  # dedup.bare_title(title)
+    keys: tuple[int, ...]  # dedup.blocking_keys(title, abstract)
+
+
+class Matcher:
+    """Finds, for records about to be added, the existing record of the same paper, if any.
+
+    Per transaction: `begin`, then `prepare` with the transaction's new records, then `find`
+    and `add` for each in order (so that each is a candidate for the ones after it), `moved`
+    whenever a group's visible record changes, and `end` (which writes the new keys) before the
+    commit. `forget` after a transaction that did not commit.
+    """
+
+    def __init__(self, expected_records: int = 0) -> None:
+        self._expected = expected_records
+        self._connection: sqlite3.Connection | None = None
+        self._data_version = -1
+        self._complete = False
+        self._postings: dict[int, list[int]] = {}
+        self._common: set[int] = set()  # keys shared by too many records to tell anything
+        self._looked_up: set[int] = set()  # lookup mode: keys whose postings are in memory
+        self._bare: dict[int, str] = {}  # record -> bare title
+        self._group: dict[int, int] = {}  # record -> its group's visible record, when read
+        self._moved: dict[int, int] = {}  # a group's former visible record -> its new one
+        self._texts: dict[int, tuple[str, str]] = {}  # this transaction's (title, abstract)
+        self._pending: list[tuple[int, int]] = []  # (key, record) rows to write
+        self._cur: sqlite3.Cursor | None = None
+
+    # -- transactions ---------------------------------------------------------------------------
+
+    def begin(self, cur: sqlite3.Cursor) -> None:
+        """Start a transaction's work; forget what another connection may have changed."""
+        version = int(cur.execute("PRAGMA data_version").fetchone()[0])
+        if cur.connection is not self._connection or version != self._data_version:
+            first = self._connection is None
+            self.forget()
+            self._connection, self._data_version = cur.connection, version
+            self._start(cur, first)
+        self._cur = cur
+
+    def end(self) -> None:
+        """Write the keys of the records added in this transaction (call before committing)."""
+        cur = self._require_cursor()
+        self._pending.sort()  # neighbouring keys land on the same pages
+        cur.executemany("INSERT OR IGNORE INTO dedup_key (key, paper_id) VALUES (?, ?)",
+                        self._pending)  # fmt: skip
+        self._pending.clear()
+        self._texts.clear()
+        self._cur = None
+        if len(self._postings) > MAX_KEYS_IN_MEMORY:
+            self.forget()  # the next transaction looks keys up in the database
+
+    def forget(self) -> None:
+        """Drop everything learnt: the next `begin` reads the library afresh."""
+        self._connection, self._data_version = None, -1
+        self._complete = False
+        for memo in (self._postings, self._common, self._looked_up, self._bare, self._group,
+                     self._moved, self._texts):  # fmt: skip
+            memo.clear()
+        self._pending.clear()
+        self._cur = None
+
+    def _start(self, cur: sqlite3.Cursor, first: bool) -> None:
+        """Choose how to know postings: in memory from the start, or looked up as needed."""
+        records = int(cur.execute("SELECT coalesce(max(id), 0) FROM paper").fetchone()[0])
+        if records == 0:
+            self._complete = True
+        elif first and records <= self._expected * READ_WHOLE_RATIO:
+            keys = cur.execute("SELECT key, paper_id FROM dedup_key").fetchall()
+            if len(keys) <= MAX_KEYS_IN_MEMORY:
+                for key, paper_id in keys:
+                    self._postings.setdefault(key, []).append(paper_id)
+                self._drop_common(list(self._postings))
+                self._complete = True
+
+    def _require_cursor(self) -> sqlite3.Cursor:
+        if self._cur is None:
+            raise RuntimeError("Matcher used outside begin() ... end()")
+        return self._cur
+
+    # -- per transaction ------------------------------------------------------------------------
+
+    def prepare(self, records: Sequence[NewRecord]) -> None:
+        """Read what finding these records' matches needs: postings, titles, texts."""
+        cur = self._require_cursor()
+        if not self._complete:
+            self._look_up({k for r in records for k in r.keys} - self._looked_up - self._common)
+        wanted: set[int] = set()
+        for record in records:
+            for key in record.keys:
+                for paper_id in self._postings.get(key, ()):
+                    bare = self._bare.get(paper_id)
+                    if bare is None or (
+                        paper_id not in self._texts
+                        and dedup.bare_titles_may_match(record.bare_title, bare)
+                    ):
+                        wanted.add(paper_id)
+        for marks, chunk in in_chunks(sorted(wanted)):
+            for paper_id, title, abstract, group in cur.execute(
+                "SELECT id, title, abstract, coalesce(duplicate_of, id) FROM paper"
+                f" WHERE id IN ({marks})",
+                chunk,
+            ):
+                self._texts[paper_id] = (title, abstract)
+                if paper_id not in self._bare:
+                    self._bare[paper_id] = dedup.bare_title(title)
+                    self._group[paper_id] = group
+
+    def _look_up(self, keys: set[int]) -> None:
+        cur = self._require_cursor()
+        found: dict[int, list[int]] = {}
+        for marks, chunk in in_chunks(sorted(keys)):
+            for key, paper_id in cur.execute(
+                f"SELECT key, paper_id FROM dedup_key WHERE key IN ({marks})", chunk
+            ):
+                found.setdefault(key, []).append(paper_id)
+        for key, posting in found.items():
+            # Records this import added in earlier transactions are in both lists.
+            self._postings[key] = sorted({*self._postings.get(key, ()), *posting})
+        self._looked_up |= keys
+        self._drop_common(list(found))
+
+    def _drop_common(self, keys: Sequence[int]) -> None:
+        for key in keys:
+            if len(self._postings[key]) > MAX_KEY_POSTINGS:
+                del self._postings[key]
+                self._common.add(key)
+
+    def find(self, record: NewRecord) -> Found | None:
+        """The best matching record among those sharing a key (after `prepare`)."""
+        seen: set[int] = set()
+        best: Found | None = None
+        for key in record.keys:
+            for paper_id in self._postings.get(key, ()):
+                if paper_id in seen:
+                    continue
+                seen.add(paper_id)
+                if not dedup.bare_titles_may_match(record.bare_title, self._bare[paper_id]):
+                    continue
+                title, abstract = self._texts[paper_id]
+                match = dedup.compare(record.title, record.abstract, title, abstract)
+                if match.same and (best is None or strength(match) > strength(best.match)):
+                    best = Found(Candidate(paper_id, title, abstract, self.group(paper_id)), match)
+        return best
+
+    def add(self, record: NewRecord, group: int) -> None:
+        """Make a record added in this transaction a candidate for the ones after it."""
+        self._texts[record.id] = (record.title, record.abstract)
+        self._bare[record.id] = record.bare_title
+        self._group[record.id] = group
+        for key in record.keys:
+            self._pending.append((key, record.id))
+            if key in self._common:
+                continue
+            posting = self._postings.setdefault(key, [])
+            posting.append(record.id)
+            if len(posting) > MAX_KEY_POSTINGS:
+                self._drop_common([key])
+
+    def moved(self, old_group: int, new_group: int) -> None:
+        """The group shown as `old_group` is now shown as `new_group`."""
+        self._moved[old_group] = new_group
+        self._group[new_group] = new_group
+
+    def group(self, paper_id: int) -> int:
+        group = self._group[paper_id]
+        while group in self._moved:
+            group = self._moved[group]
+        return group

@@ -1,0 +1,107 @@
+"""The import-long matcher: whatever it keeps in memory, imports group records exactly as if it
+read everything from the database, and another program's writes between its transactions are
+never overlooked."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from benchmarks.make_library import GeneratedLibrary, generate_library
+from readinglist import Library
+from readinglist.core import importer, matching
+from tests.core.test_import import ABSTRACT, write_dump
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> GeneratedLibrary:
+    """1,500 papers with repeats, variants and near twins over ~19 files, and the truth."""
+    return generate_library(tmp_path_factory.mktemp("feeds"), 1500, seed=5)
+
+
+def grouping(db: Path) -> dict[str, str | None]:
+    """Each record (by its text) -> the text of the record it is hidden under."""
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute(
+            "SELECT p.text_hash, s.text_hash FROM paper p"
+            " LEFT JOIN paper s ON s.id = p.duplicate_of"
+        ).fetchall()
+    finally:
+        con.close()
+    return dict(rows)
+
+
+def import_in_parts(db: Path, parts: list[list[Path]]) -> None:
+    with Library.open(db) as lib:
+        for files in parts:
+            summary = lib.import_paths(files)
+            assert not summary.refusals
+
+
+def test_every_way_of_knowing_keys_groups_the_same(
+    generated: GeneratedLibrary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = generated.files
+    # Small transactions, so that each import spans many of them.
+    monkeypatch.setattr(importer, "ENTRIES_PER_TRANSACTION", 150)
+
+    # All in memory: the library is empty when the import starts.
+    import_in_parts(tmp_path / "memory.sqlite", [files])
+    reference = grouping(tmp_path / "memory.sqlite")
+    hidden = sum(1 for under in reference.values() if under is not None)
+    assert hidden > 20  # the generated repeats with changed text are hidden
+
+    # Looked up in the database, transaction after transaction.
+    with monkeypatch.context() as m:
+        m.setattr(matching, "MAX_KEYS_IN_MEMORY", 0)
+        import_in_parts(tmp_path / "lookup.sqlite", [files])
+    assert grouping(tmp_path / "lookup.sqlite") == reference
+
+    # A small library read whole before a big import, and a big library looked up for a small one.
+    half = len(files) // 3
+    import_in_parts(tmp_path / "parts.sqlite", [files[:half], files[half:-3], files[-3:]])
+    assert grouping(tmp_path / "parts.sqlite") == reference
+
+
+def test_a_merge_made_by_another_program_during_an_import_is_respected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window merges a paper between two of the import's transactions; a later variant of
+    that paper must join the merged group, not the group the import remembered."""
+    monkeypatch.setattr(importer, "ENTRIES_PER_TRANSACTION", 1)  # a transaction per dump
+    other = "A Different Paper on Protein Folding With Sparse Attention"
+    first = write_dump(
+        tmp_path / "a.txt",
+        "Mar 1",
+        [("Scaling Laws for Data", ABSTRACT), (other, "We fold proteins. " + ABSTRACT[::-1])],
+    )
+    second = write_dump(tmp_path / "b.txt", "Mar 2", [("Scaling laws for data.", ABSTRACT[:-1])])
+    db = tmp_path / "lib.sqlite"
+    merged: list[int] = []
+
+    def merge_after_first(done: int, _total: int, _path: Path | None) -> None:
+        if done == 1 and not merged:
+            with Library.open(db) as window:
+                ids = {p.title: p.id for p in window.list()}
+                window.merge([ids[other], ids["Scaling Laws for Data"]])
+                merged.append(ids[other])
+
+    with Library.open(db) as lib:
+        summary = lib.import_paths([first, second], progress=merge_after_first)
+        assert merged and summary.duplicates_hidden == 1
+        variant = next(
+            p for p in lib.list(include_hidden=True) if p.title == "Scaling laws for data."
+        )
+        assert variant.duplicate_of == merged[0]
+        # Nothing is ever hidden under a hidden record.
+        con = sqlite3.connect(db)
+        try:
+            assert con.execute(
+                "SELECT count(*) FROM paper h JOIN paper s ON s.id = h.duplicate_of"
+                " WHERE s.duplicate_of IS NOT NULL"
+            ).fetchone() == (0,)
+        finally:
+            con.close()
