@@ -12,7 +12,8 @@ hold a few consecutive dumps, so that a bulk import does not pay a commit per sm
 SQLite's WAL journal rolls back an unfinished transaction. Bad files are refused before any
 writing starts, so they never take a good file's transaction down with them.
 
-Reading and parsing (`prepare.py`) needs no database and happens before a dump's transaction.
+Reading and parsing (`prepare.py`) needs no database and happens before a dump's transaction, in
+worker processes for a large import (`workers.py`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,11 +29,14 @@ from readinglist.core import duplicates
 from readinglist.core.clock import now_iso
 from readinglist.core.database import Database, in_chunks, raw_cursor
 from readinglist.core.matching import Matcher, NewRecord
-from readinglist.core.prepare import PreparedDump, Refusal, prepared_dumps
+from readinglist.core.prepare import PreparedDump, Refusal
+from readinglist.core.workers import prepared_dumps, total_size, workers_for
 
 # Consecutive dumps written in one transaction, up to about this many entries: few commits for a
 # bulk import, while no transaction holds the write lock long enough for the window to notice.
 ENTRIES_PER_TRANSACTION = 2000
+# A dump entry takes about this many bytes: what the size of the files says of the records to come.
+_BYTES_PER_ENTRY = 1500
 
 # progress(files_done, files_total, current_file). cancel() -> True stops the run between files;
 # what was imported stays imported, and no dump is ever half written.
@@ -49,6 +53,7 @@ class ImportSummary:
     files_refused: int = 0
     files_already_imported: int = 0
     entries: int = 0
+    files_prepared_in_workers: int = 0  # read and parsed by worker processes (large imports)
     refusals: list[Refusal] = field(default_factory=list)
     already_imported: list[Path] = field(default_factory=list)
     cancelled: bool = False
@@ -66,6 +71,7 @@ class ImportSummary:
             "refused": [{"file": str(r.path), "error": r.message} for r in self.refusals],
             "already_imported": [str(p) for p in self.already_imported],
             "cancelled": self.cancelled,
+            "files_prepared_in_workers": self.files_prepared_in_workers,
         }
 
 
@@ -103,22 +109,26 @@ def import_paths(
                 "INSERT INTO import_batch (started_at) VALUES (?) RETURNING id", (now_iso(),)
             ).scalar_one()
         )
-    matcher = Matcher(expected_records=_expected_entries(files))
+    size = total_size(files)
+    matcher = Matcher(expected_records=size // _BYTES_PER_ENTRY)
     batch: list[PreparedDump] = []
-    for done, (path, prepared) in enumerate(prepared_dumps(files, year)):
-        if cancel is not None and cancel():
-            summary.cancelled = True
-            break
-        if progress is not None:
-            progress(done, len(files), path)
-        if isinstance(prepared, Refusal):
-            summary.files_refused += 1
-            summary.refusals.append(prepared)
-            continue
-        batch.append(prepared)
-        if sum(len(p.entries) for p in batch) >= ENTRIES_PER_TRANSACTION:
-            _write_batch(db, batch, summary, matcher)
-            batch = []
+    # closing(): a cancel or an error stops the worker processes at once.
+    with closing(prepared_dumps(files, year, workers_for(size))) as prepared_files:
+        for done, (path, prepared, in_worker) in enumerate(prepared_files):
+            if cancel is not None and cancel():
+                summary.cancelled = True
+                break
+            summary.files_prepared_in_workers += in_worker
+            if progress is not None:
+                progress(done, len(files), path)
+            if isinstance(prepared, Refusal):
+                summary.files_refused += 1
+                summary.refusals.append(prepared)
+                continue
+            batch.append(prepared)
+            if sum(map(len, batch)) >= ENTRIES_PER_TRANSACTION:
+                _write_batch(db, batch, summary, matcher)
+                batch = []
     _write_batch(db, batch, summary, matcher)
     if progress is not None:
         progress(len(files), len(files), None)
@@ -130,18 +140,6 @@ def import_paths(
              summary.duplicates_hidden, summary.files_refused, summary.batch_id),
         )  # fmt: skip
     return summary
-
-
-# A dump entry takes about this many bytes: what the size of the files says of the records to come.
-_BYTES_PER_ENTRY = 1500
-
-
-def _expected_entries(files: Sequence[Path]) -> int:
-    size = 0
-    for path in files:
-        with suppress(OSError):  # a file that cannot be read is refused later, with its reason
-            size += path.stat().st_size
-    return size // _BYTES_PER_ENTRY
 
 
 @dataclass
@@ -205,21 +203,22 @@ def _import_dumps(
         "INSERT INTO dump (id, batch_id, file_name, path, content_hash, size, mtime, encoding,"
         " entry_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [(dump_id, batch_id, p.dump.path.name, str(p.dump.path.resolve()), p.dump.content_hash,
-          p.dump.size, p.dump.mtime, p.dump.encoding, len(p.entries), now)
+          p.dump.size, p.dump.mtime, p.dump.encoding, len(p), now)
          for p, _, dump_id in todo],
     )  # fmt: skip
 
-    known = _existing_records(cur, [e.text_hash for p, _, _ in todo for e in p.entries])
+    known = _existing_records(cur, [h for p, _, _ in todo for h in p.text_hashes])
     next_id = _next_id(cur, "paper")
     fresh: list[tuple[NewRecord, _DumpResult]] = []
     rows = []
-    for prepared, result, _ in todo:
-        for e in prepared.entries:
-            if e.text_hash not in known:
-                known[e.text_hash] = next_id
-                fresh.append((NewRecord(next_id, e.title, e.abstract, e.bare_title, e.keys),
-                              result))  # fmt: skip
-                rows.append((next_id, e.title, e.abstract, e.text_hash, now, now))
+    for p, result, _ in todo:
+        for title, abstract, digest, keys, bare in zip(
+            p.titles, p.abstracts, p.text_hashes, p.keys, p.bare_titles, strict=True
+        ):
+            if digest not in known:
+                known[digest] = next_id
+                fresh.append((NewRecord(next_id, title, abstract, bare, keys), result))
+                rows.append((next_id, title, abstract, digest, now, now))
                 next_id += 1
     cur.executemany(
         "INSERT INTO paper (id, title, abstract, text_hash, created_at, updated_at)"
@@ -240,14 +239,18 @@ def _import_dumps(
                 matcher.moved(found.record.group, group)
         matcher.add(record, group)
 
+    sightings = []
+    for p, _, dump_id in todo:
+        columns = zip(p.text_hashes, p.dates, p.positions, p.lines, strict=True)
+        sightings += [(known[h], dump_id, date, p.year_source, pos, line)
+                      for h, date, pos, line in columns]  # fmt: skip
     cur.executemany(
         "INSERT INTO sighting (paper_id, dump_id, listing_date, year_source, position, line)"
         " VALUES (?,?,?,?,?,?)",
-        [(known[e.text_hash], dump_id, e.date, p.year_source, e.position, e.line)
-         for p, _, dump_id in todo for e in p.entries],
-    )  # fmt: skip
+        sightings,
+    )
     for prepared, result, _ in todo:
-        result.entries = len(prepared.entries)
+        result.entries = len(prepared)
         result.known = result.entries - result.new - result.hidden
     return results
 

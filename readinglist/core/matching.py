@@ -59,7 +59,9 @@ class Matcher:
         self._connection: sqlite3.Connection | None = None
         self._data_version = -1
         self._complete = False
-        self._postings: dict[int, list[int]] = {}
+        # Tuples of ints, not lists: the garbage collector stops scanning them once it has seen
+        # them (hundreds of thousands of lists made every collection crawl).
+        self._postings: dict[int, tuple[int, ...]] = {}
         self._common: set[int] = set()  # keys shared by too many records to tell anything
         self._looked_up: set[int] = set()  # lookup mode: keys whose postings are in memory
         self._bare: dict[int, str] = {}  # record -> bare title
@@ -111,9 +113,7 @@ class Matcher:
         elif first and records <= self._expected * READ_WHOLE_RATIO:
             keys = cur.execute("SELECT key, paper_id FROM dedup_key").fetchall()
             if len(keys) <= MAX_KEYS_IN_MEMORY:
-                for key, paper_id in keys:
-                    self._postings.setdefault(key, []).append(paper_id)
-                self._drop_common(list(self._postings))
+                self._merge(_postings_of(keys))
                 self._complete = True
 
     def _require_cursor(self) -> sqlite3.Cursor:
@@ -151,23 +151,23 @@ class Matcher:
 
     def _look_up(self, keys: set[int]) -> None:
         cur = self._require_cursor()
-        found: dict[int, list[int]] = {}
+        rows: list[tuple[int, int]] = []
         for marks, chunk in in_chunks(sorted(keys)):
-            for key, paper_id in cur.execute(
-                f"SELECT key, paper_id FROM dedup_key WHERE key IN ({marks})", chunk
-            ):
-                found.setdefault(key, []).append(paper_id)
-        for key, posting in found.items():
-            # Records this import added in earlier transactions are in both lists.
-            self._postings[key] = sorted({*self._postings.get(key, ()), *posting})
+            query = f"SELECT key, paper_id FROM dedup_key WHERE key IN ({marks})"
+            rows += cur.execute(query, chunk)
+        self._merge(_postings_of(rows))
         self._looked_up |= keys
-        self._drop_common(list(found))
 
-    def _drop_common(self, keys: Sequence[int]) -> None:
-        for key in keys:
-            if len(self._postings[key]) > MAX_KEY_POSTINGS:
-                del self._postings[key]
+    def _merge(self, found: dict[int, list[int]]) -> None:
+        """Add postings read from the database (records this import added earlier may be in
+        both); a key shared by too many records becomes common and is no longer used."""
+        for key, posting in found.items():
+            merged = tuple(sorted({*self._postings.get(key, ()), *posting}))
+            if len(merged) > MAX_KEY_POSTINGS:
+                self._postings.pop(key, None)
                 self._common.add(key)
+            else:
+                self._postings[key] = merged
 
     def find(self, record: NewRecord) -> Found | None:
         """The best matching record among those sharing a key (after `prepare`)."""
@@ -195,10 +195,12 @@ class Matcher:
             self._pending.append((key, record.id))
             if key in self._common:
                 continue
-            posting = self._postings.setdefault(key, [])
-            posting.append(record.id)
+            posting = (*self._postings.get(key, ()), record.id)
             if len(posting) > MAX_KEY_POSTINGS:
-                self._drop_common([key])
+                del self._postings[key]
+                self._common.add(key)
+            else:
+                self._postings[key] = posting
 
     def moved(self, old_group: int, new_group: int) -> None:
         """The group shown as `old_group` is now shown as `new_group`."""
@@ -210,3 +212,10 @@ class Matcher:
         while group in self._moved:
             group = self._moved[group]
         return group
+
+
+def _postings_of(rows: list[tuple[int, int]]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for key, paper_id in rows:
+        found.setdefault(key, []).append(paper_id)
+    return found

@@ -1,14 +1,13 @@
 """The database-free half of an import: read, parse, date and fingerprint each dump.
 
-It is pure work on one file at a time, kept apart from the writing so that it can be tested, and
-timed, on its own (and later moved to a worker process: it imports nothing heavy).
+It is pure work on one file at a time, kept apart from the writing, so that a large import can
+do it in worker processes (`workers.py`) while the importer writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,23 +25,27 @@ class Refusal:
     message: str  # one line, names the file
 
 
-@dataclass(frozen=True)
-class PreparedEntry:
-    title: str
-    abstract: str
-    date: str  # ISO listing date, with the year inferred or given
-    position: int
-    line: int
-    text_hash: str
-    keys: tuple[int, ...]  # duplicate blocking keys (see dedup.blocking_keys)
-    bare_title: str  # the title as the cheap title check reads it (see dedup.bare_title)
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PreparedDump:
+    """A dump ready to write: one list per field, entry by entry in file order.
+
+    Lists of plain values rather than an object per entry: they cross from a worker process
+    several times faster, and the importer reads them column by column anyway.
+    """
+
     dump: ParsedDump
     year_source: str
-    entries: tuple[PreparedEntry, ...]
+    titles: list[str]
+    abstracts: list[str]
+    dates: list[str]  # ISO listing dates, with the year inferred or given
+    positions: list[int]
+    lines: list[int]
+    text_hashes: list[str]
+    keys: list[tuple[int, ...]]  # duplicate blocking keys (see dedup.blocking_keys)
+    bare_titles: list[str]  # the titles as the cheap title check reads them (dedup.bare_title)
+
+    def __len__(self) -> int:
+        return len(self.titles)
 
 
 def text_hash(title: str, abstract: str) -> str:
@@ -54,28 +57,34 @@ def prepare(path: Path, year: int | None) -> PreparedDump:
     """Everything about one dump that needs no database. Raises `BadDumpError`."""
     parsed = read_dump(path)
     reference = dt.date.fromtimestamp(parsed.mtime)
-    entries = []
-    for e in parsed.entries:
+    entries = parsed.entries
+    dates: dict[tuple[int, int], str] = {}  # a dump lists one or a few dates
+    for e in entries:
+        if (e.month, e.day) in dates:
+            continue
         try:
-            when = dt.date(
-                infer_year(e.month, e.day, reference) if year is None else year, e.month, e.day
-            )
+            when_year = infer_year(e.month, e.day, reference) if year is None else year
+            dates[e.month, e.day] = dt.date(when_year, e.month, e.day).isoformat()
         except ValueError:
             raise BadDumpError(
                 path, f"the listing date {e.month}/{e.day} does not exist in {year}", e.line
             ) from None
-        keys = tuple(dedup.blocking_keys(e.title, e.abstract))
-        digest = text_hash(e.title, e.abstract)
-        bare = dedup.bare_title(e.title)
-        date = when.isoformat()
-        entries.append(
-            PreparedEntry(e.title, e.abstract, date, e.position, e.line, digest, keys, bare)
-        )
-    # The entries hold the text now; the parsed copy of it is not kept twice.
+    # The entries' text lives on in the lists; the parsed copy of it is not kept twice.
     light = ParsedDump(
         parsed.path, parsed.content_hash, parsed.size, parsed.mtime, parsed.encoding, ()
     )
-    return PreparedDump(light, YEAR_FROM_FILE if year is None else YEAR_OVERRIDE, tuple(entries))
+    return PreparedDump(
+        dump=light,
+        year_source=YEAR_FROM_FILE if year is None else YEAR_OVERRIDE,
+        titles=[e.title for e in entries],
+        abstracts=[e.abstract for e in entries],
+        dates=[dates[e.month, e.day] for e in entries],
+        positions=[e.position for e in entries],
+        lines=[e.line for e in entries],
+        text_hashes=[text_hash(e.title, e.abstract) for e in entries],
+        keys=[tuple(dedup.blocking_keys(e.title, e.abstract)) for e in entries],
+        bare_titles=[dedup.bare_title(e.title) for e in entries],
+    )
 
 
 def prepare_or_refuse(path: Path, year: int | None) -> PreparedDump | Refusal:
@@ -84,11 +93,3 @@ def prepare_or_refuse(path: Path, year: int | None) -> PreparedDump | Refusal:
         return prepare(path, year)
     except UserError as exc:
         return Refusal(path, exc.message)
-
-
-def prepared_dumps(
-    files: Sequence[Path], year: int | None
-) -> Iterator[tuple[Path, PreparedDump | Refusal]]:
-    """Prepare files in order, one at a time (so memory stays bounded at any library size)."""
-    for path in files:
-        yield path, prepare_or_refuse(path, year)

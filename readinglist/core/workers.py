@@ -1,0 +1,179 @@
+"""Worker processes that prepare the dumps of a large import while the importer writes.
+
+On a two-core laptop, parsing and writing then overlap instead of taking turns. Small imports (a
+day's dump or two) prepare in-process: starting workers costs a few tenths of a second.
+
+The workers are plain child processes speaking over pipes rather than `multiprocessing`'s: its
+"spawn" start runs the parent's main script again in every child, which a user's script calling
+`Library.import_paths` at top level (with no `if __name__ == "__main__":` guard) would not survive,
+and "fork" is unsafe in a process running Qt and threads. A worker is this interpreter running this
+module or, in the frozen app, the app itself started with `WORKER_ARGUMENT` (see `launcher.py`).
+
+Whatever goes wrong with a worker (it cannot start, dies, is killed), the files it had are prepared
+in-process instead: a worker never loses a file, and a bug in preparing one surfaces here.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+from collections.abc import Generator, Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import IO, Any
+
+from readinglist.core.prepare import PreparedDump, Refusal, prepare_or_refuse
+
+WORKER_ARGUMENT = "--prepare-dumps-worker"
+# How many workers, whatever the import's size (0: none). For a busy shared machine, and tests.
+WORKERS_ENV = "READINGLIST_IMPORT_WORKERS"
+# Below this much data the files are prepared in-process: workers would not pay for their start.
+PARALLEL_MIN_BYTES = 8 * 2**20
+MAX_WORKERS = 4  # the importer writes more slowly than this many workers prepare
+FILES_PER_TASK = 4  # files a worker prepares per request: fewer, larger messages
+TASKS_AHEAD = 3  # requests queued per worker: enough to keep it busy, little memory
+_FRAME = struct.Struct("<Q")  # each message: its length, then its pickle
+
+# (file, what it gave, whether a worker prepared it)
+Prepared = tuple[Path, PreparedDump | Refusal, bool]
+
+
+def workers_for(total_bytes: int) -> int:
+    """Worker processes for an import of this much data: one per core if it is large."""
+    forced = os.environ.get(WORKERS_ENV, "").strip()
+    if forced.isdigit():
+        return int(forced)
+    cores = os.cpu_count() or 1
+    return min(cores, MAX_WORKERS) if cores > 1 and total_bytes >= PARALLEL_MIN_BYTES else 0
+
+
+def total_size(files: Sequence[Path]) -> int:
+    size = 0
+    for path in files:
+        with suppress(OSError):  # a file that cannot be read is refused later, with its reason
+            size += path.stat().st_size
+    return size
+
+
+def prepared_dumps(
+    files: Sequence[Path], year: int | None, workers: int = 0
+) -> Generator[Prepared, None, None]:
+    """Prepare files in `workers` processes (or in this one), yielding them in order.
+
+    Memory stays bounded at any library size: only a few files are prepared ahead of the caller.
+    Closing the generator early (a cancelled import) stops the workers at once.
+    """
+    tasks = [list(files[i : i + FILES_PER_TASK]) for i in range(0, len(files), FILES_PER_TASK)]
+    if workers < 1 or len(tasks) < 2:
+        for path in files:
+            yield path, prepare_or_refuse(path, year), False
+        return
+    pool: list[subprocess.Popen[bytes]] = []
+    done = 0  # tasks whose results were yielded
+    try:
+        pool = [_start_worker() for _ in range(workers)]
+        sent = 0
+        while done < len(tasks):
+            while sent < len(tasks) and sent < done + workers * TASKS_AHEAD:
+                _send(pool[sent % workers], (tasks[sent], year))
+                sent += 1
+            results = _receive(pool[done % workers])
+            if not isinstance(results, list) or len(results) != len(tasks[done]):
+                raise _WorkerLost
+            for path, result in zip(tasks[done], results, strict=True):
+                yield path, result, True
+            done += 1
+    except (_WorkerLost, OSError, EOFError, pickle.UnpicklingError):
+        _stop(pool, kill=True)
+        pool = []
+        for task in tasks[done:]:  # the worker's files, and everything after them, here
+            for path in task:
+                yield path, prepare_or_refuse(path, year), False
+    finally:
+        _stop(pool, kill=done < len(tasks))
+
+
+class _WorkerLost(Exception):
+    pass
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    if getattr(sys, "frozen", False):  # the packaged app: its executable is the interpreter
+        command = [sys.executable, WORKER_ARGUMENT]
+        env = None
+    else:
+        command = [sys.executable, "-m", "readinglist.core.workers"]
+        # The child finds this very copy of readinglist (a checkout, a script's sys.path).
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # a failing worker is replaced by in-process work, which speaks
+        env=env,
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # no console flashing on Windows
+    )
+
+
+def _stop(pool: list[subprocess.Popen[bytes]], kill: bool) -> None:
+    for proc in pool:
+        for stream in (proc.stdin, proc.stdout):
+            if stream is not None:
+                with suppress(OSError):
+                    stream.close()
+        if kill:
+            proc.kill()
+    for proc in pool:
+        try:
+            proc.wait(timeout=10)  # after its input closes, a worker exits at once
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _send(proc: subprocess.Popen[bytes], message: object) -> None:
+    assert proc.stdin is not None
+    _write_frame(proc.stdin, message)
+
+
+def _receive(proc: subprocess.Popen[bytes]) -> Any:
+    assert proc.stdout is not None
+    return _read_frame(proc.stdout)
+
+
+def _write_frame(stream: IO[bytes], message: object) -> None:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_FRAME.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def _read_frame(stream: IO[bytes]) -> Any:
+    header = stream.read(_FRAME.size)
+    if len(header) < _FRAME.size:
+        raise EOFError
+    (size,) = _FRAME.unpack(header)
+    payload = stream.read(size)
+    if len(payload) < size:
+        raise EOFError
+    return pickle.loads(payload)
+
+
+def serve(requests: IO[bytes] | None = None, replies: IO[bytes] | None = None) -> int:
+    """A worker's life: prepare each list of files asked for, until the input closes."""
+    requests = requests or sys.stdin.buffer
+    replies = replies or sys.stdout.buffer
+    while True:
+        try:
+            paths, year = _read_frame(requests)
+        except EOFError:
+            return 0
+        _write_frame(replies, [prepare_or_refuse(Path(p), year) for p in paths])
+
+
+if __name__ == "__main__":
+    sys.exit(serve())

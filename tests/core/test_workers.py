@@ -1,0 +1,127 @@
+"""Preparing dumps in worker processes: the same result as in-process, in order, and no file lost
+whatever happens to a worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from readinglist.core import workers
+from readinglist.core.prepare import PreparedDump, Refusal, prepare_or_refuse
+from tests.conftest import ROOT, make_dumps
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> list[Path]:
+    # More tasks than are sent ahead at first (FILES_PER_TASK, TASKS_AHEAD), the last one short.
+    dumps = make_dumps(tmp_path / "dumps", n_files=41, per_file=5)
+    bad = tmp_path / "dumps" / "dump-0-0007.txt"
+    bad.write_text("not a dump at all\n", encoding="utf-8")  # refused, in its place
+    return dumps
+
+
+def in_process(files: list[Path]) -> list[tuple[Path, PreparedDump | Refusal]]:
+    return [(path, prepare_or_refuse(path, None)) for path in files]
+
+
+def test_workers_prepare_every_file_as_this_process_would(files: list[Path]) -> None:
+    results = list(workers.prepared_dumps(files, None, workers=2))
+    assert [(path, prepared) for path, prepared, _ in results] == in_process(files)
+    assert all(in_worker for _, _, in_worker in results)
+    assert isinstance(results[7][1], Refusal)
+
+
+def test_a_worker_that_cannot_start_costs_no_file(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> subprocess.Popen[bytes]:
+        return subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE)  # fmt: skip
+
+    monkeypatch.setattr(workers, "_start_worker", broken)
+    results = list(workers.prepared_dumps(files, None, workers=2))
+    assert [(path, prepared) for path, prepared, _ in results] == in_process(files)
+    assert not any(in_worker for _, _, in_worker in results)
+
+
+def test_a_worker_killed_midway_costs_no_file(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = workers._start_worker
+
+    def recorded() -> subprocess.Popen[bytes]:
+        started.append(real_start())
+        return started[-1]
+
+    monkeypatch.setattr(workers, "_start_worker", recorded)
+    results = []
+    for item in workers.prepared_dumps(files, None, workers=2):
+        results.append(item)
+        if len(results) == 2:
+            started[1].kill()  # the worker holding the next files
+    assert [(path, prepared) for path, prepared, _ in results] == in_process(files)
+    assert [in_worker for _, _, in_worker in results[:4]] == [True] * 4
+    assert not results[-1][2]  # the dead worker's later files were prepared here
+
+
+def test_stopping_early_stops_the_workers(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = workers._start_worker
+
+    def recorded() -> subprocess.Popen[bytes]:
+        started.append(real_start())
+        return started[-1]
+
+    monkeypatch.setattr(workers, "_start_worker", recorded)
+    prepared = workers.prepared_dumps(files, None, workers=2)
+    next(prepared)
+    prepared.close()  # an import cancelled after its first file
+    assert len(started) == 2
+    assert all(proc.poll() is not None for proc in started)
+
+
+def test_the_worker_count_follows_the_size_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
+    assert workers.workers_for(100_000) == 0  # a day's dump: not worth starting a process
+    big = workers.workers_for(workers.PARALLEL_MIN_BYTES)
+    assert big == 0 or 2 <= big <= workers.MAX_WORKERS
+    monkeypatch.setenv(workers.WORKERS_ENV, "0")
+    assert workers.workers_for(10 * workers.PARALLEL_MIN_BYTES) == 0
+    monkeypatch.setenv(workers.WORKERS_ENV, "3")
+    assert workers.workers_for(1) == 3
+
+
+USER_SCRIPT = """
+import sys
+from readinglist import Library
+
+# No `if __name__ == "__main__":` guard: the workers must not run this script again.
+with Library.open(sys.argv[1]) as lib:
+    summary = lib.import_paths([sys.argv[2]])
+print(summary.files_read, summary.files_prepared_in_workers)
+"""
+
+
+@pytest.mark.slow
+def test_a_script_without_a_main_guard_imports_in_workers(tmp_path: Path) -> None:
+    make_dumps(tmp_path / "dumps", n_files=12, per_file=5)
+    script = tmp_path / "my_import.py"
+    script.write_text(USER_SCRIPT, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "lib.sqlite"), str(tmp_path / "dumps")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={**os.environ, workers.WORKERS_ENV: "2"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout.split() == ["12", "12"]
