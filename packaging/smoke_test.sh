@@ -80,6 +80,16 @@ smoke() {  # smoke NAME EXECUTABLE
     local db="$home/.local/share/readinglist/library.sqlite"
     [ -s "$db" ] || fail "$name: no library at $db (the default data folder under HOME)"
 
+    # A large import prepares dumps in worker processes: the app started again as a worker.
+    # Forced here on eight copies of the samples (the copies are already imported: no change).
+    local copies="$home/copies"
+    mkdir -p "$copies"
+    for f in "$feeds"/*.txt; do cp "$f" "$copies/a-$(basename "$f")"; cp "$f" "$copies/b-$(basename "$f")"; done
+    run "$name import in workers" "$home" "" \
+        env READINGLIST_IMPORT_WORKERS=2 "$cmd" import "$copies" --json || return 0
+    grep -q '"files_prepared_in_workers": 8' "$home/.stdout" \
+        || fail "$name: the import's workers did not prepare the files: $(tr -d '\n' < "$home/.stdout")"
+
     run "$name list --json" "$home" "" "$cmd" list --json || return 0
     local papers
     papers=$(grep -o '"id": *[0-9]*' "$home/.stdout" | wc -l)
