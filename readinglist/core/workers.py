@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import struct
 import subprocess
 import sys
+import threading
 from collections.abc import Generator, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -34,7 +36,9 @@ WORKERS_ENV = "READINGLIST_IMPORT_WORKERS"
 PARALLEL_MIN_BYTES = 8 * 2**20
 MAX_WORKERS = 4  # the importer writes more slowly than this many workers prepare
 FILES_PER_TASK = 4  # files a worker prepares per request: fewer, larger messages
-TASKS_AHEAD = 3  # requests queued per worker: enough to keep it busy, little memory
+# Requests queued per worker: enough to keep it busy while the importer writes a transaction's
+# worth of files, a few megabytes in all.
+TASKS_AHEAD = 8
 _FRAME = struct.Struct("<Q")  # each message: its length, then its pickle
 
 # (file, what it gave, whether a worker prepared it)
@@ -71,22 +75,22 @@ def prepared_dumps(
         for path in files:
             yield path, prepare_or_refuse(path, year), False
         return
-    pool: list[subprocess.Popen[bytes]] = []
+    pool: list[_Worker] = []
     done = 0  # tasks whose results were yielded
     try:
-        pool = [_start_worker() for _ in range(workers)]
+        pool = [_Worker() for _ in range(workers)]
         sent = 0
         while done < len(tasks):
             while sent < len(tasks) and sent < done + workers * TASKS_AHEAD:
-                _send(pool[sent % workers], (tasks[sent], year))
+                pool[sent % workers].send((tasks[sent], year))
                 sent += 1
-            results = _receive(pool[done % workers])
+            results = pool[done % workers].receive()
             if not isinstance(results, list) or len(results) != len(tasks[done]):
                 raise _WorkerLost
             for path, result in zip(tasks[done], results, strict=True):
                 yield path, result, True
             done += 1
-    except (_WorkerLost, OSError, EOFError, pickle.UnpicklingError):
+    except (_WorkerLost, OSError, pickle.UnpicklingError):
         _stop(pool, kill=True)
         pool = []
         for task in tasks[done:]:  # the worker's files, and everything after them, here
@@ -98,6 +102,59 @@ def prepared_dumps(
 
 class _WorkerLost(Exception):
     pass
+
+
+class _Worker:
+    """A worker process, and a thread that takes its replies as they come: a pipe holds only
+    64 kB, and a worker waiting for the importer to read would not prepare ahead."""
+
+    def __init__(self) -> None:
+        self.proc = _start_worker()
+        self._replies: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._reader = threading.Thread(target=self._read, name="prepare-replies", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        try:
+            while True:
+                self._replies.put(_read_payload(self.proc.stdout))
+        except (OSError, EOFError, ValueError):
+            self._replies.put(None)  # the worker is gone
+
+    def send(self, message: object) -> None:
+        assert self.proc.stdin is not None
+        _write_frame(self.proc.stdin, message)
+
+    def receive(self) -> Any:
+        payload = self._replies.get()
+        if payload is None:
+            raise _WorkerLost
+        return pickle.loads(payload)
+
+    def close_input(self, kill: bool) -> None:
+        if self.proc.stdin is not None:
+            with suppress(OSError):
+                self.proc.stdin.close()  # a worker exits once its input closes
+        if kill:
+            self.proc.kill()
+
+    def wait(self) -> None:
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._reader.join()  # its pipe is at its end now
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+
+def _stop(pool: list[_Worker], kill: bool) -> None:
+    for worker in pool:
+        worker.close_input(kill)
+    for worker in pool:
+        worker.wait()
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
@@ -120,39 +177,13 @@ def _start_worker() -> subprocess.Popen[bytes]:
     )
 
 
-def _stop(pool: list[subprocess.Popen[bytes]], kill: bool) -> None:
-    for proc in pool:
-        for stream in (proc.stdin, proc.stdout):
-            if stream is not None:
-                with suppress(OSError):
-                    stream.close()
-        if kill:
-            proc.kill()
-    for proc in pool:
-        try:
-            proc.wait(timeout=10)  # after its input closes, a worker exits at once
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _send(proc: subprocess.Popen[bytes], message: object) -> None:
-    assert proc.stdin is not None
-    _write_frame(proc.stdin, message)
-
-
-def _receive(proc: subprocess.Popen[bytes]) -> Any:
-    assert proc.stdout is not None
-    return _read_frame(proc.stdout)
-
-
 def _write_frame(stream: IO[bytes], message: object) -> None:
     payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_FRAME.pack(len(payload)) + payload)
     stream.flush()
 
 
-def _read_frame(stream: IO[bytes]) -> Any:
+def _read_payload(stream: IO[bytes]) -> bytes:
     header = stream.read(_FRAME.size)
     if len(header) < _FRAME.size:
         raise EOFError
@@ -160,7 +191,7 @@ def _read_frame(stream: IO[bytes]) -> Any:
     payload = stream.read(size)
     if len(payload) < size:
         raise EOFError
-    return pickle.loads(payload)
+    return payload
 
 
 def serve(requests: IO[bytes] | None = None, replies: IO[bytes] | None = None) -> int:
@@ -169,7 +200,7 @@ def serve(requests: IO[bytes] | None = None, replies: IO[bytes] | None = None) -
     replies = replies or sys.stdout.buffer
     while True:
         try:
-            paths, year = _read_frame(requests)
+            paths, year = pickle.loads(_read_payload(requests))
         except EOFError:
             return 0
         _write_frame(replies, [prepare_or_refuse(Path(p), year) for p in paths])

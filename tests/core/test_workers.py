@@ -17,8 +17,9 @@ from tests.conftest import ROOT, make_dumps
 
 @pytest.fixture
 def files(tmp_path: Path) -> list[Path]:
-    # More tasks than are sent ahead at first (FILES_PER_TASK, TASKS_AHEAD), the last one short.
-    dumps = make_dumps(tmp_path / "dumps", n_files=41, per_file=5)
+    # More tasks than two workers are sent at first, the last one short.
+    n_files = workers.FILES_PER_TASK * (2 * workers.TASKS_AHEAD + 3) + 1
+    dumps = make_dumps(tmp_path / "dumps", n_files=n_files, per_file=5)
     bad = tmp_path / "dumps" / "dump-0-0007.txt"
     bad.write_text("not a dump at all\n", encoding="utf-8")  # refused, in its place
     return dumps
