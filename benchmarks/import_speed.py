@@ -11,6 +11,10 @@ dump format, about a fifth of the entries repeats with small differences, then t
   duplicate detection, sightings, blocking keys and the full-text index, one transaction per dump.
 Runs alternate (baseline, ours, baseline, ours, ...) so that machine noise hits both; the figures
 are medians. Goal (issue 2): readinglist within 3x of the baseline at 100k, on the way to 1.5x.
+
+Then the daily case: the library without its last `DAILY_FILES` dumps, each of them imported on
+its own afterwards (a day's dump into a library of N papers: duplicate candidates looked up in the
+database, no worker processes), as the median time per dump.
 """
 
 from __future__ import annotations
@@ -80,6 +84,22 @@ def ours(files: list[Path], db: Path) -> int:
     return summary.entries
 
 
+DAILY_FILES = 7
+
+
+def daily(files: list[Path]) -> float:
+    """Median seconds to import one more day's dump into a library of all the others."""
+    times = []
+    with tempfile.TemporaryDirectory() as tmp, Library.open(Path(tmp) / "library.sqlite") as lib:
+        lib.import_paths(files[:-DAILY_FILES])
+        for path in files[-DAILY_FILES:]:
+            started = time.perf_counter()
+            summary = lib.import_paths([path])
+            times.append(time.perf_counter() - started)
+            assert summary.files_read == 1 and not summary.refusals
+    return statistics.median(times)
+
+
 def measure(n_papers: int, repeat: int) -> None:
     files = library_files(n_papers)
     base_times: list[float] = []
@@ -101,6 +121,7 @@ def measure(n_papers: int, repeat: int) -> None:
         f"readinglist {mine:7.2f}s ({entries / mine:>9,.0f} entries/s) | "
         f"ratio {mine / base:5.2f}x  (median of {repeat})"
     )
+    print(f"{'':>9}  one more day's dump into that library: {daily(files) * 1000:6.1f} ms (median)")
 
 
 def main() -> None:

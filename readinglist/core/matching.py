@@ -55,7 +55,7 @@ class Matcher:
     """
 
     def __init__(self, expected_records: int = 0) -> None:
-        self._expected = expected_records
+        self._expected = expected_records  # reading the whole library is for the first start
         self._connection: sqlite3.Connection | None = None
         self._data_version = -1
         self._complete = False
@@ -77,10 +77,10 @@ class Matcher:
         """Start a transaction's work; forget what another connection may have changed."""
         version = int(cur.execute("PRAGMA data_version").fetchone()[0])
         if cur.connection is not self._connection or version != self._data_version:
-            first = self._connection is None
             self.forget()
             self._connection, self._data_version = cur.connection, version
-            self._start(cur, first)
+            self._start(cur)
+            self._expected = 0
         self._cur = cur
 
     def end(self) -> None:
@@ -105,12 +105,12 @@ class Matcher:
         self._pending.clear()
         self._cur = None
 
-    def _start(self, cur: sqlite3.Cursor, first: bool) -> None:
+    def _start(self, cur: sqlite3.Cursor) -> None:
         """Choose how to know postings: in memory from the start, or looked up as needed."""
         records = int(cur.execute("SELECT coalesce(max(id), 0) FROM paper").fetchone()[0])
         if records == 0:
             self._complete = True
-        elif first and records <= self._expected * READ_WHOLE_RATIO:
+        elif records <= self._expected * READ_WHOLE_RATIO:
             keys = cur.execute("SELECT key, paper_id FROM dedup_key").fetchall()
             if len(keys) <= MAX_KEYS_IN_MEMORY:
                 self._merge(_postings_of(keys))
