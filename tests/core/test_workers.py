@@ -49,17 +49,23 @@ def test_a_worker_that_cannot_start_costs_no_file(
     assert not any(in_worker for _, _, in_worker in results)
 
 
-def test_a_worker_killed_midway_costs_no_file(
-    files: list[Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    started: list[subprocess.Popen[bytes]] = []
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """The worker processes started, in order."""
+    processes: list[subprocess.Popen[bytes]] = []
     real_start = workers._start_worker
 
     def recorded() -> subprocess.Popen[bytes]:
-        started.append(real_start())
-        return started[-1]
+        processes.append(real_start())
+        return processes[-1]
 
     monkeypatch.setattr(workers, "_start_worker", recorded)
+    return processes
+
+
+def test_a_worker_killed_midway_costs_no_file(
+    files: list[Path], started: list[subprocess.Popen[bytes]]
+) -> None:
     results = []
     for item in workers.prepared_dumps(files, None, workers=2):
         results.append(item)
@@ -71,16 +77,8 @@ def test_a_worker_killed_midway_costs_no_file(
 
 
 def test_stopping_early_stops_the_workers(
-    files: list[Path], monkeypatch: pytest.MonkeyPatch
+    files: list[Path], started: list[subprocess.Popen[bytes]]
 ) -> None:
-    started: list[subprocess.Popen[bytes]] = []
-    real_start = workers._start_worker
-
-    def recorded() -> subprocess.Popen[bytes]:
-        started.append(real_start())
-        return started[-1]
-
-    monkeypatch.setattr(workers, "_start_worker", recorded)
     prepared = workers.prepared_dumps(files, None, workers=2)
     next(prepared)
     prepared.close()  # an import cancelled after its first file
