@@ -202,7 +202,7 @@ def _import_dumps(
     cur.executemany(
         "INSERT INTO dump (id, batch_id, file_name, path, content_hash, size, mtime, encoding,"
         " entry_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [(dump_id, batch_id, p.dump.path.name, str(p.dump.path.resolve()), p.dump.content_hash,
+        [(dump_id, batch_id, p.dump.path.name, p.resolved_path, p.dump.content_hash,
           p.dump.size, p.dump.mtime, p.dump.encoding, len(p), now)
          for p, _, dump_id in todo],
     )  # fmt: skip

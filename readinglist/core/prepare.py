@@ -34,6 +34,7 @@ class PreparedDump:
     """
 
     dump: ParsedDump
+    resolved_path: str  # the file's absolute path, links resolved: what the library records
     year_source: str
     titles: list[str]
     abstracts: list[str]
@@ -75,6 +76,7 @@ def prepare(path: Path, year: int | None) -> PreparedDump:
     )
     return PreparedDump(
         dump=light,
+        resolved_path=str(path.resolve()),
         year_source=YEAR_FROM_FILE if year is None else YEAR_OVERRIDE,
         titles=[e.title for e in entries],
         abstracts=[e.abstract for e in entries],
