@@ -90,7 +90,7 @@ def prepared_dumps(
             for path, result in zip(tasks[done], results, strict=True):
                 yield path, result, True
             done += 1
-    except (_WorkerLost, OSError, pickle.UnpicklingError):
+    except (_WorkerLost, OSError):
         _stop(pool, kill=True)
         pool = []
         for task in tasks[done:]:  # the worker's files, and everything after them, here
@@ -130,7 +130,10 @@ class _Worker:
         payload = self._replies.get()
         if payload is None:
             raise _WorkerLost
-        return pickle.loads(payload)
+        try:
+            return pickle.loads(payload)
+        except Exception:  # not what this version's worker sends: treat it as gone
+            raise _WorkerLost from None
 
     def close_input(self, kill: bool) -> None:
         if self.proc.stdin is not None:

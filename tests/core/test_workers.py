@@ -36,11 +36,23 @@ def test_workers_prepare_every_file_as_this_process_would(files: list[Path]) -> 
     assert isinstance(results[7][1], Refusal)
 
 
-def test_a_worker_that_cannot_start_costs_no_file(
-    files: list[Path], monkeypatch: pytest.MonkeyPatch
+# Workers that go wrong: one exits at once, one answers with something that is not a reply.
+BROKEN_WORKERS = {
+    "exits": "pass",
+    # A pickle naming a module that does not exist (as a worker of another version might send).
+    "garbles": "import sys; reply = b'cnosuchmodule\\nthing\\n.';"
+    " sys.stdout.buffer.write(len(reply).to_bytes(8, 'little') + reply);"
+    " sys.stdout.flush(); sys.stdin.buffer.read()",
+}
+
+
+@pytest.mark.parametrize("behaviour", sorted(BROKEN_WORKERS))
+def test_a_broken_worker_costs_no_file(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch, behaviour: str
 ) -> None:
     def broken() -> subprocess.Popen[bytes]:
-        return subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE,
+        code = BROKEN_WORKERS[behaviour]
+        return subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE)  # fmt: skip
 
     monkeypatch.setattr(workers, "_start_worker", broken)
