@@ -310,6 +310,11 @@ def _abstract(abstract: str) -> tuple[bytes, ...]:
     return tuple(_abstract_words(abstract))
 
 
+def has_abstract(abstract: str) -> bool:
+    """Whether an abstract is long enough to be evidence (`compare` ignores shorter ones)."""
+    return len(_abstract(abstract)) >= MIN_ABSTRACT_WORDS
+
+
 def _is_number(word: str) -> bool:
     return _ROMAN.fullmatch(word) is not None or _DIGIT.search(word) is not None
 

@@ -56,6 +56,20 @@ def strength(match: dedup.Match) -> tuple[float, float]:
     return (match.abstract_score or 0.0, match.title_score)
 
 
+def contradicts(title: str, abstract: str, shown_title: str, shown_abstract: str) -> bool:
+    """Whether a record matched on its title alone (one of the two abstracts missing) would join
+    a group whose shown record it contradicts: both have abstracts, of different papers.
+
+    An abstract-less listing otherwise bridges two papers that share a title: "A" (with its
+    abstract) joins the group of the abstract-less "A", which was joined to another paper "A".
+    """
+    return (
+        dedup.has_abstract(abstract)
+        and dedup.has_abstract(shown_abstract)
+        and not dedup.compare(title, abstract, shown_title, shown_abstract).same
+    )
+
+
 def _completeness(title: str, abstract: str, paper_id: int) -> tuple[int, int, int]:
     """Which record of a group is shown: the fullest abstract, then the longer title, then the
     oldest record. It depends only on the texts, so re-importing never changes the choice."""
@@ -103,6 +117,30 @@ def _hide(
         (under, by, reason, match.title_score if match else None,
          match.abstract_score if match else None, now_iso(), paper_id),
     )  # fmt: skip
+
+
+_SHOW = (
+    "UPDATE paper SET duplicate_of = NULL, dup_by = NULL, dup_reason = '',"
+    " dup_title_score = NULL, dup_abstract_score = NULL"
+)
+
+
+def _show(cur: sqlite3.Cursor, paper_id: int, updated_at: str | None = None) -> None:
+    """Make a record visible, forgetting why it was hidden."""
+    if updated_at is None:
+        cur.execute(f"{_SHOW} WHERE id = ?", (paper_id,))
+    else:
+        cur.execute(f"{_SHOW}, updated_at = ? WHERE id = ?", (updated_at, paper_id))
+
+
+def release(cur: sqlite3.Cursor, paper_id: int) -> bool:
+    """Show again a record that detection hid on its title alone, now that its title turned
+    out to name two papers (see `matching.Matcher.find`). A merge by the user stays."""
+    cur.execute(
+        f"{_SHOW}, updated_at = ? WHERE id = ? AND dup_by = ? AND duplicate_of IS NOT NULL",
+        (now_iso(), paper_id, AUTO),
+    )
+    return cur.rowcount == 1
 
 
 def rebuild_keys(conn: Connection) -> None:
@@ -170,7 +208,7 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
         if by == USER and under is not None:
             clusters.union(paper_id, under)
 
-    edges: list[tuple[tuple[float, float], int, int, dedup.Match]] = []
+    edges: list[_Edge] = []
     seen_pairs: set[tuple[int, int]] = set()
     for (members,) in cur.execute(
         "SELECT group_concat(paper_id) FROM dedup_key GROUP BY key"
@@ -189,10 +227,22 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
                     edges.append((strength(match), a, b, match))
     edges.sort(key=lambda e: (e[0], -e[1], -e[2]), reverse=True)
     linked_by: dict[int, tuple[int, dedup.Match]] = {}
-    for _, a, b, match in edges:
+
+    # Matches with abstracts as evidence first, then those on the title alone, under the rules
+    # the import follows (see `matching.Matcher.find`): a title naming several papers joins none
+    # of them, and a join never puts two papers' abstracts in one group.
+    def join(a: int, b: int, match: dedup.Match) -> None:
         if clusters.find(a) != clusters.find(b) and clusters.union(a, b):
             linked_by.setdefault(b, (a, match))
             linked_by.setdefault(a, (b, match))
+
+    for _, a, b, match in edges:
+        if match.abstract_score is not None:
+            join(a, b, match)
+    title_only = [e for e in edges if e[3].abstract_score is None]
+    for _, a, b, match in _unambiguous(title_only, clusters, records):
+        if not _clusters_contradict(clusters, a, b, records):
+            join(a, b, match)
 
     changed = 0
     for members in clusters.members.values():
@@ -201,11 +251,7 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
             _, title, abstract, under, by = records[paper_id]
             if paper_id == shown:
                 if under is not None:
-                    cur.execute(
-                        "UPDATE paper SET duplicate_of = NULL, dup_by = NULL, dup_reason = '',"
-                        " dup_title_score = NULL, dup_abstract_score = NULL WHERE id = ?",
-                        (paper_id,),
-                    )
+                    _show(cur, paper_id)
                     changed += 1
                 continue
             if under == shown:
@@ -223,9 +269,45 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
     return changed
 
 
-def _choose_shown(
-    members: set[int], records: dict[int, tuple[int, str, str, int | None, str | None]]
-) -> int:
+_Record = tuple[int, str, str, int | None, str | None]  # id, title, abstract, under, by
+_Edge = tuple[tuple[float, float], int, int, dedup.Match]
+
+
+def _unambiguous(
+    edges: list[_Edge], clusters: _Clusters, records: dict[int, _Record]
+) -> list[_Edge]:
+    """Title-only matches, without those of a record whose title matches several papers: several
+    groups that have abstracts (of different papers, or they would be one group by now)."""
+    partners: dict[int, set[int]] = defaultdict(set)
+    for _, a, b, _ in edges:
+        partners[a].add(clusters.find(b))
+        partners[b].add(clusters.find(a))
+    ambiguous = {
+        r
+        for r, groups in partners.items()
+        if sum(_has_abstract(clusters, g, records) for g in groups - {clusters.find(r)}) > 1
+    }
+    return [e for e in edges if e[1] not in ambiguous and e[2] not in ambiguous]
+
+
+def _shown_of(clusters: _Clusters, x: int, records: dict[int, _Record]) -> _Record:
+    """The most complete record of x's cluster (the one a group shows)."""
+    members = clusters.members[clusters.find(x)]
+    return records[max(members, key=lambda i: _completeness(records[i][1], records[i][2], i))]
+
+
+def _has_abstract(clusters: _Clusters, x: int, records: dict[int, _Record]) -> bool:
+    return dedup.has_abstract(_shown_of(clusters, x, records)[2])
+
+
+def _clusters_contradict(clusters: _Clusters, a: int, b: int, records: dict[int, _Record]) -> bool:
+    """Whether the most complete records of the two clusters are different papers."""
+    _, title_a, abstract_a, _, _ = _shown_of(clusters, a, records)
+    _, title_b, abstract_b, _, _ = _shown_of(clusters, b, records)
+    return contradicts(title_a, abstract_a, title_b, abstract_b)
+
+
+def _choose_shown(members: set[int], records: dict[int, _Record]) -> int:
     """The user's choice if they merged this group, else the most complete record."""
     for paper_id in members:
         _, _, _, under, by = records[paper_id]
@@ -287,11 +369,7 @@ def merge(cur: sqlite3.Cursor, ids: Sequence[int]) -> Change:
         f"DELETE FROM cannot_link WHERE paper_a IN ({marks}) AND paper_b IN ({marks})",
         everyone + everyone,
     )
-    cur.execute(
-        "UPDATE paper SET duplicate_of = NULL, dup_by = NULL, dup_reason = '',"
-        " dup_title_score = NULL, dup_abstract_score = NULL, updated_at = ? WHERE id = ?",
-        (now_iso(), shown),
-    )
+    _show(cur, shown, now_iso())
     title, abstract = cur.execute(
         "SELECT title, abstract FROM paper WHERE id = ?", (shown,)
     ).fetchone()
@@ -327,11 +405,7 @@ def split(cur: sqlite3.Cursor, paper_id: int) -> Change:
         "INSERT OR IGNORE INTO cannot_link (paper_a, paper_b, created_at) VALUES (?, ?, ?)",
         [(min(paper_id, m), max(paper_id, m), now) for m in rest],
     )
-    cur.execute(
-        "UPDATE paper SET duplicate_of = NULL, dup_by = NULL, dup_reason = '',"
-        " dup_title_score = NULL, dup_abstract_score = NULL, updated_at = ? WHERE id = ?",
-        (now, paper_id),
-    )
+    _show(cur, paper_id, now)
     if group == paper_id:
         # The visible record left: the rest need a new visible record of their own.
         rows = {
@@ -346,11 +420,7 @@ def split(cur: sqlite3.Cursor, paper_id: int) -> Change:
         cur.execute(
             "UPDATE paper SET duplicate_of = ? WHERE duplicate_of = ?", (new_shown, paper_id)
         )
-        cur.execute(
-            "UPDATE paper SET duplicate_of = NULL, dup_by = NULL, dup_reason = '',"
-            " dup_title_score = NULL, dup_abstract_score = NULL WHERE id = ?",
-            (new_shown,),
-        )
+        _show(cur, new_shown)
     return Change(
         papers=frozenset(members),
         structure=True,

@@ -228,7 +228,10 @@ def _import_dumps(
 
     matcher.prepare([r for r, _ in fresh])
     for record, result in fresh:
-        found = matcher.find(record)
+        found, ambiguous = matcher.find(record)
+        for paper_id in ambiguous:
+            if duplicates.release(cur, paper_id):
+                matcher.released(paper_id)
         if found is None:
             result.new += 1
             group = record.id

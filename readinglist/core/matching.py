@@ -24,7 +24,13 @@ from typing import NamedTuple
 
 from readinglist.core import dedup
 from readinglist.core.database import in_chunks
-from readinglist.core.duplicates import MAX_KEY_POSTINGS, Candidate, Found, strength
+from readinglist.core.duplicates import (
+    MAX_KEY_POSTINGS,
+    Candidate,
+    Found,
+    contradicts,
+    strength,
+)
 
 # Beyond this many keys in memory (about 100 bytes each) the matcher forgets them and looks keys
 # up in the database instead: memory stays bounded at any import size.
@@ -43,6 +49,11 @@ class NewRecord(NamedTuple):
     abstract: str
     bare_title: str  # dedup.bare_title(title)
     keys: tuple[int, ...]  # dedup.blocking_keys(title, abstract)
+
+
+class Search(NamedTuple):
+    found: Found | None  # the record of the same paper, if any
+    ambiguous: tuple[int, ...]  # records the search showed to be hidden on too little evidence
 
 
 class Matcher:
@@ -169,10 +180,19 @@ class Matcher:
             else:
                 self._postings[key] = merged
 
-    def find(self, record: NewRecord) -> Found | None:
-        """The best matching record among those sharing a key (after `prepare`)."""
+    def find(self, record: NewRecord) -> Search:
+        """The best matching record among those sharing a key (after `prepare`).
+
+        A match on the title alone (an abstract missing) must fit the group it joins: the new
+        record must not contradict the group's shown record, and the title must not name
+        several papers (groups with abstracts of their own): which one it is, nobody can tell.
+        An abstract-less record that such a contradiction shows to be ambiguous is named in
+        `ambiguous`: it had joined a group on its title alone (the importer shows it again).
+        """
         seen: set[int] = set()
         best: Found | None = None
+        title_only: dict[int, bool] = {}  # group -> whether it has an abstract
+        ambiguous: list[int] = []
         for key in record.keys:
             for paper_id in self._postings.get(key, ()):
                 if paper_id in seen:
@@ -182,9 +202,35 @@ class Matcher:
                     continue
                 title, abstract = self._texts[paper_id]
                 match = dedup.compare(record.title, record.abstract, title, abstract)
-                if match.same and (best is None or strength(match) > strength(best.match)):
-                    best = Found(Candidate(paper_id, title, abstract, self.group(paper_id)), match)
-        return best
+                if not match.same:
+                    continue
+                group = self.group(paper_id)
+                if match.abstract_score is None:
+                    shown_title, shown_abstract = self._text_of(group)
+                    if contradicts(record.title, record.abstract, shown_title, shown_abstract):
+                        if group != paper_id and not dedup.has_abstract(abstract):
+                            ambiguous.append(paper_id)
+                        continue
+                    title_only[group] = dedup.has_abstract(shown_abstract)
+                if best is None or strength(match) > strength(best.match):
+                    best = Found(Candidate(paper_id, title, abstract, group), match)
+        if best is not None and best.match.abstract_score is None and sum(title_only.values()) > 1:
+            best = None
+        return Search(best, tuple(ambiguous))
+
+    def released(self, paper_id: int) -> None:
+        """A hidden record was shown again: it is a group of its own."""
+        self._group[paper_id] = paper_id
+
+    def _text_of(self, paper_id: int) -> tuple[str, str]:
+        if paper_id not in self._texts:
+            row = (
+                self._require_cursor()
+                .execute("SELECT title, abstract FROM paper WHERE id = ?", (paper_id,))
+                .fetchone()
+            )
+            self._texts[paper_id] = (row[0], row[1])
+        return self._texts[paper_id]
 
     def add(self, record: NewRecord, group: int) -> None:
         """Make a record added in this transaction a candidate for the ones after it."""

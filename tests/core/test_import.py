@@ -163,3 +163,84 @@ def test_same_title_different_abstract_are_two_papers(library: Library, tmp_path
     summary = library.import_paths([dump])
     assert summary.papers_new == 2
     assert len(library.list()) == 2
+
+
+OTHER_ABSTRACT = (
+    "Retrieval augmented generation is popular. We propose a new index structure that cuts "
+    "latency in half while keeping recall, and we evaluate it on four open benchmarks."
+)
+TWIN_TITLE = "Clustering Large Language Models on GPU Tensor Networks"
+
+
+def groups_of(library: Library) -> dict[str, list[str]]:
+    """Each visible paper's abstract (or "-" for none) -> the abstracts hidden under it."""
+    records = {p.id: p for p in library.list(include_hidden=True)}
+    return {
+        p.abstract or "-": sorted(records[h].abstract or "-" for h in p.hidden_ids)
+        for p in library.list()
+    }
+
+
+def test_a_listing_without_abstract_never_bridges_two_papers(
+    library: Library, tmp_path: Path
+) -> None:
+    """Paper X, then an abstract-less listing of the same title (taken as X), then paper Y
+    with that title and an abstract of its own: Y is another paper, not X's through the bridge,
+    and the listing, which could now be either, stands alone again."""
+    for day, abstract in enumerate([ABSTRACT, ""], start=1):
+        library.import_paths([write_dump(tmp_path / f"{day}.txt", f"Mar {day}",
+                                         [(TWIN_TITLE, abstract)])])  # fmt: skip
+    assert groups_of(library) == {ABSTRACT: ["-"]}
+    third = write_dump(tmp_path / "3.txt", "Mar 3", [(TWIN_TITLE, OTHER_ABSTRACT)])
+    summary = library.import_paths([third])
+    assert (summary.papers_new, summary.duplicates_hidden) == (1, 0)
+    expected = {ABSTRACT: [], OTHER_ABSTRACT: [], "-": []}
+    assert groups_of(library) == expected
+    library.recheck_duplicates()
+    assert groups_of(library) == expected
+
+
+def test_a_merge_by_the_user_is_never_undone_by_a_twin_title(
+    library: Library, tmp_path: Path
+) -> None:
+    """The same, but the user merged the listing into X: that decision stays."""
+    for day, abstract in enumerate([ABSTRACT, ""], start=1):
+        library.import_paths([write_dump(tmp_path / f"{day}.txt", f"Mar {day}",
+                                         [(TWIN_TITLE, abstract)])])  # fmt: skip
+    [paper] = library.list()
+    [listing] = paper.hidden_ids
+    library.split(listing)  # then merged back: the grouping is now the user's
+    library.merge([paper.id, listing])
+    library.import_paths([write_dump(tmp_path / "3.txt", "Mar 3", [(TWIN_TITLE, OTHER_ABSTRACT)])])
+    expected = {ABSTRACT: ["-"], OTHER_ABSTRACT: []}
+    assert groups_of(library) == expected
+    library.recheck_duplicates()
+    assert groups_of(library) == expected
+
+
+def test_a_title_naming_two_papers_joins_neither(library: Library, tmp_path: Path) -> None:
+    """Two papers share a title; a listing of it without abstract could be either."""
+    both = write_dump(tmp_path / "1.txt", "Mar 1", [(TWIN_TITLE, ABSTRACT),
+                                                    (TWIN_TITLE, OTHER_ABSTRACT)])  # fmt: skip
+    library.import_paths([both])
+    summary = library.import_paths([write_dump(tmp_path / "2.txt", "Mar 2", [(TWIN_TITLE, "")])])
+    assert (summary.papers_new, summary.duplicates_hidden) == (1, 0)
+    expected = {ABSTRACT: [], OTHER_ABSTRACT: [], "-": []}
+    assert groups_of(library) == expected
+    library.recheck_duplicates()
+    assert groups_of(library) == expected
+
+
+def test_listings_without_abstract_of_one_paper_still_join_it(
+    library: Library, tmp_path: Path
+) -> None:
+    """The rules above take nothing from the ordinary case: one paper, some listings of it
+    without its abstract, in any order, and after a recheck."""
+    listings = [(TWIN_TITLE.lower(), ""), (TWIN_TITLE + ".", ""), (TWIN_TITLE, ABSTRACT),
+                (TWIN_TITLE.upper(), "")]  # fmt: skip
+    for day, listing in enumerate(listings, start=1):
+        library.import_paths([write_dump(tmp_path / f"{day}.txt", f"Mar {day}", [listing])])
+    expected = {ABSTRACT: ["-", "-", "-"]}
+    assert groups_of(library) == expected
+    library.recheck_duplicates()
+    assert groups_of(library) == expected
