@@ -49,7 +49,7 @@ import re
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,6 +203,21 @@ _HOSTS = [
 # ----------------------------------------------------------------------------- the result
 
 
+@dataclass(frozen=True, slots=True)
+class GroupingQuality:
+    """How a library grouped the generated entries, against the truth."""
+
+    sightings: int
+    groups: int
+    mixed_groups: int  # groups holding more than one true paper: false merges
+    same_pairs: int  # pairs of entries of the same true paper
+    found_pairs: int  # of those, pairs shown as one paper
+
+    @property
+    def recall(self) -> float:
+        return self.found_pairs / self.same_pairs if self.same_pairs else 1.0
+
+
 @dataclass(slots=True)
 class GeneratedLibrary:
     """What `generate_library` wrote, with the ground truth for quality checks."""
@@ -242,6 +257,28 @@ class GeneratedLibrary:
                 total += count
         start = self._offsets[file_index]
         return self.entry_paper_ids[start : start + self.entries_per_file[file_index]]
+
+    def grouping_quality(self, rows: Iterable[tuple[str, int, int]]) -> GroupingQuality:
+        """Score a library's grouping of these dumps against the truth.
+
+        `rows`: each sighting as (dump file name, 1-based position in the file, the id of the
+        group it is shown in).
+        """
+        truth = {f.name: self.paper_ids_in(i) for i, f in enumerate(self.files)}
+        papers_of_group: dict[int, set[int]] = {}
+        groups_of_paper: dict[int, list[int]] = {}
+        sightings = 0
+        for file_name, position, group in rows:
+            paper = truth[file_name][position - 1]
+            papers_of_group.setdefault(group, set()).add(paper)
+            groups_of_paper.setdefault(paper, []).append(group)
+            sightings += 1
+        same_pairs = found_pairs = 0
+        for groups in groups_of_paper.values():
+            same_pairs += len(groups) * (len(groups) - 1) // 2
+            found_pairs += sum(c * (c - 1) // 2 for c in Counter(groups).values())
+        mixed = sum(1 for papers in papers_of_group.values() if len(papers) > 1)
+        return GroupingQuality(sightings, len(papers_of_group), mixed, same_pairs, found_pairs)
 
     def summary(self) -> str:
         changed = self.n_repeats - self.variant_counts.get("exact", 0)
