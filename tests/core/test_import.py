@@ -181,41 +181,43 @@ def groups_of(library: Library) -> dict[str, list[str]]:
     }
 
 
+def import_each(library: Library, tmp_path: Path, listings: list[tuple[str, str]]) -> None:
+    """Each (title, abstract) in a dump of its own, a day after the one before."""
+    for day, listing in enumerate(listings, start=1):
+        library.import_paths([write_dump(tmp_path / f"{day}.txt", f"Mar {day}", [listing])])
+
+
+def assert_grouped_also_after_recheck(library: Library, expected: dict[str, list[str]]) -> None:
+    assert groups_of(library) == expected
+    library.recheck_duplicates()
+    assert groups_of(library) == expected
+
+
 def test_a_listing_without_abstract_never_bridges_two_papers(
     library: Library, tmp_path: Path
 ) -> None:
     """Paper X, then an abstract-less listing of the same title (taken as X), then paper Y
     with that title and an abstract of its own: Y is another paper, not X's through the bridge,
     and the listing, which could now be either, stands alone again."""
-    for day, abstract in enumerate([ABSTRACT, ""], start=1):
-        library.import_paths([write_dump(tmp_path / f"{day}.txt", f"Mar {day}",
-                                         [(TWIN_TITLE, abstract)])])  # fmt: skip
+    import_each(library, tmp_path, [(TWIN_TITLE, ABSTRACT), (TWIN_TITLE, "")])
     assert groups_of(library) == {ABSTRACT: ["-"]}
     third = write_dump(tmp_path / "3.txt", "Mar 3", [(TWIN_TITLE, OTHER_ABSTRACT)])
     summary = library.import_paths([third])
     assert (summary.papers_new, summary.duplicates_hidden) == (1, 0)
-    expected = {ABSTRACT: [], OTHER_ABSTRACT: [], "-": []}
-    assert groups_of(library) == expected
-    library.recheck_duplicates()
-    assert groups_of(library) == expected
+    assert_grouped_also_after_recheck(library, {ABSTRACT: [], OTHER_ABSTRACT: [], "-": []})
 
 
 def test_a_merge_by_the_user_is_never_undone_by_a_twin_title(
     library: Library, tmp_path: Path
 ) -> None:
     """The same, but the user merged the listing into X: that decision stays."""
-    for day, abstract in enumerate([ABSTRACT, ""], start=1):
-        library.import_paths([write_dump(tmp_path / f"{day}.txt", f"Mar {day}",
-                                         [(TWIN_TITLE, abstract)])])  # fmt: skip
+    import_each(library, tmp_path, [(TWIN_TITLE, ABSTRACT), (TWIN_TITLE, "")])
     [paper] = library.list()
     [listing] = paper.hidden_ids
     library.split(listing)  # then merged back: the grouping is now the user's
     library.merge([paper.id, listing])
     library.import_paths([write_dump(tmp_path / "3.txt", "Mar 3", [(TWIN_TITLE, OTHER_ABSTRACT)])])
-    expected = {ABSTRACT: ["-"], OTHER_ABSTRACT: []}
-    assert groups_of(library) == expected
-    library.recheck_duplicates()
-    assert groups_of(library) == expected
+    assert_grouped_also_after_recheck(library, {ABSTRACT: ["-"], OTHER_ABSTRACT: []})
 
 
 def test_a_title_naming_two_papers_joins_neither(library: Library, tmp_path: Path) -> None:
@@ -225,10 +227,7 @@ def test_a_title_naming_two_papers_joins_neither(library: Library, tmp_path: Pat
     library.import_paths([both])
     summary = library.import_paths([write_dump(tmp_path / "2.txt", "Mar 2", [(TWIN_TITLE, "")])])
     assert (summary.papers_new, summary.duplicates_hidden) == (1, 0)
-    expected = {ABSTRACT: [], OTHER_ABSTRACT: [], "-": []}
-    assert groups_of(library) == expected
-    library.recheck_duplicates()
-    assert groups_of(library) == expected
+    assert_grouped_also_after_recheck(library, {ABSTRACT: [], OTHER_ABSTRACT: [], "-": []})
 
 
 def test_listings_without_abstract_of_one_paper_still_join_it(
@@ -238,9 +237,5 @@ def test_listings_without_abstract_of_one_paper_still_join_it(
     without its abstract, in any order, and after a recheck."""
     listings = [(TWIN_TITLE.lower(), ""), (TWIN_TITLE + ".", ""), (TWIN_TITLE, ABSTRACT),
                 (TWIN_TITLE.upper(), "")]  # fmt: skip
-    for day, listing in enumerate(listings, start=1):
-        library.import_paths([write_dump(tmp_path / f"{day}.txt", f"Mar {day}", [listing])])
-    expected = {ABSTRACT: ["-", "-", "-"]}
-    assert groups_of(library) == expected
-    library.recheck_duplicates()
-    assert groups_of(library) == expected
+    import_each(library, tmp_path, listings)
+    assert_grouped_also_after_recheck(library, {ABSTRACT: ["-", "-", "-"]})
