@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from readinglist.core import duplicates
 from readinglist.core.clock import now_iso
@@ -188,8 +189,8 @@ def _import_dumps(
     statement each; duplicate decisions then only update the records.
     """
     results = [_DumpResult(p.dump.path) for p in batch]
-    seen = _existing(cur, "SELECT content_hash FROM dump WHERE content_hash IN ({})",
-                     [p.dump.content_hash for p in batch])  # fmt: skip
+    query = "SELECT content_hash FROM dump WHERE content_hash IN ({})"
+    seen = {row[0] for row in _rows_for(cur, query, [p.dump.content_hash for p in batch])}
     todo: list[tuple[PreparedDump, _DumpResult, int]] = []
     next_dump = _next_id(cur, "dump")
     for prepared, result in zip(batch, results, strict=True):
@@ -207,7 +208,9 @@ def _import_dumps(
          for p, _, dump_id in todo],
     )  # fmt: skip
 
-    known = _existing_records(cur, [h for p, _, _ in todo for h in p.text_hashes])
+    # The records already holding these exact texts: text hash -> id.
+    query = "SELECT text_hash, id FROM paper WHERE text_hash IN ({})"
+    known = dict(_rows_for(cur, query, [h for p, _, _ in todo for h in p.text_hashes]))
     next_id = _next_id(cur, "paper")
     fresh: list[tuple[NewRecord, _DumpResult]] = []
     rows = []
@@ -262,19 +265,7 @@ def _next_id(cur: sqlite3.Cursor, table: str) -> int:
     return int(cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
 
 
-def _existing_records(cur: sqlite3.Cursor, hashes: list[str]) -> dict[str, int]:
-    """The records already holding these exact texts: text hash -> id."""
-    found: dict[str, int] = {}
-    for marks, chunk in in_chunks(list(dict.fromkeys(hashes))):
-        found.update(
-            cur.execute(f"SELECT text_hash, id FROM paper WHERE text_hash IN ({marks})", chunk)
-        )
-    return found
-
-
-def _existing(cur: sqlite3.Cursor, query: str, values: list[str]) -> set[str]:
-    """Which of `values` the query (with one "{}" for the placeholders) finds."""
-    found: set[str] = set()
+def _rows_for(cur: sqlite3.Cursor, query: str, values: list[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows of `query` (with "{}" where the placeholders go) for these values, in chunks."""
     for marks, chunk in in_chunks(list(dict.fromkeys(values))):
-        found.update(row[0] for row in cur.execute(query.format(marks), chunk))
-    return found
+        yield from cur.execute(query.format(marks), chunk)
