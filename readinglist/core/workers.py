@@ -50,8 +50,15 @@ def workers_for(total_bytes: int) -> int:
     forced = os.environ.get(WORKERS_ENV, "").strip()
     if forced.isdigit():
         return int(forced)
-    cores = os.cpu_count() or 1
+    cores = _usable_cores()
     return min(cores, MAX_WORKERS) if cores > 1 and total_bytes >= PARALLEL_MIN_BYTES else 0
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (fewer than the machine's when it is pinned)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def total_size(files: Sequence[Path]) -> int:

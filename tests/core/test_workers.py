@@ -103,6 +103,10 @@ def test_the_worker_count_follows_the_size_unless_set(monkeypatch: pytest.Monkey
     assert workers.workers_for(100_000) == 0  # a day's dump: not worth starting a process
     big = workers.workers_for(workers.PARALLEL_MIN_BYTES)
     assert big == 0 or 2 <= big <= workers.MAX_WORKERS
+    monkeypatch.setattr(workers, "_usable_cores", lambda: 1)
+    assert workers.workers_for(10 * workers.PARALLEL_MIN_BYTES) == 0  # one core: nothing to gain
+    monkeypatch.setattr(workers, "_usable_cores", lambda: 64)
+    assert workers.workers_for(10 * workers.PARALLEL_MIN_BYTES) == workers.MAX_WORKERS
     monkeypatch.setenv(workers.WORKERS_ENV, "0")
     assert workers.workers_for(10 * workers.PARALLEL_MIN_BYTES) == 0
     monkeypatch.setenv(workers.WORKERS_ENV, "3")
