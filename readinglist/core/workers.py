@@ -9,8 +9,9 @@ The workers are plain child processes speaking over pipes rather than `multiproc
 and "fork" is unsafe in a process running Qt and threads. A worker is this interpreter running this
 module or, in the frozen app, the app itself started with `WORKER_ARGUMENT` (see `launcher.py`).
 
-Whatever goes wrong with a worker (it cannot start, dies, is killed), the files it had are prepared
-in-process instead: a worker never loses a file, and a bug in preparing one surfaces here.
+Whatever goes wrong with a worker (it cannot start, dies, is killed, sends garbage), the files it
+had are prepared in-process instead: a worker never loses a file, and a bug in preparing one
+surfaces here.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def prepared_dumps(
     pool: list[_Worker] = []
     done = 0  # tasks whose results were yielded
     try:
-        pool = [_Worker() for _ in range(workers)]
+        for _ in range(workers):
+            pool.append(_Worker())  # one by one: a later one failing stops those started
         sent = 0
         while done < len(tasks):
             while sent < len(tasks) and sent < done + workers * TASKS_AHEAD:
@@ -204,10 +206,9 @@ def _read_payload(stream: IO[bytes]) -> bytes:
     return payload
 
 
-def serve(requests: IO[bytes] | None = None, replies: IO[bytes] | None = None) -> int:
+def serve() -> int:
     """A worker's life: prepare each list of files asked for, until the input closes."""
-    requests = requests or sys.stdin.buffer
-    replies = replies or sys.stdout.buffer
+    requests, replies = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
             paths, year = pickle.loads(_read_payload(requests))

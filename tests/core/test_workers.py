@@ -140,3 +140,21 @@ def test_a_script_without_a_main_guard_imports_in_workers(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout.split() == ["12", "12"]
+
+
+def test_a_worker_failing_to_start_stops_those_started_before_it(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = workers._start_worker
+
+    def second_fails() -> subprocess.Popen[bytes]:
+        if started:
+            raise OSError("no more processes")
+        started.append(real_start())
+        return started[-1]
+
+    monkeypatch.setattr(workers, "_start_worker", second_fails)
+    results = list(workers.prepared_dumps(files, None, workers=2))
+    assert [(path, prepared) for path, prepared, _ in results] == in_process(files)
+    assert started[0].poll() is not None  # not left running
