@@ -29,6 +29,7 @@ from typing import Any
 from readinglist.core import duplicates
 from readinglist.core.clock import now_iso
 from readinglist.core.database import Database, in_chunks, raw_cursor
+from readinglist.core.gcpause import cyclic_gc_paused
 from readinglist.core.matching import Matcher, NewRecord
 from readinglist.core.prepare import PreparedDump, Refusal
 from readinglist.core.workers import prepared_dumps, total_size, workers_for
@@ -102,6 +103,17 @@ def import_paths(
     cancel: CancelCheck | None = None,
 ) -> ImportSummary:
     """Import dump files and folders. Bad files are refused and reported; the others go in."""
+    with cyclic_gc_paused():
+        return _import_paths(db, paths, year, progress, cancel)
+
+
+def _import_paths(
+    db: Database,
+    paths: Iterable[Path | str],
+    year: int | None,
+    progress: ProgressCallback | None,
+    cancel: CancelCheck | None,
+) -> ImportSummary:
     files, missing = collect_files(paths)
     summary = ImportSummary(refusals=list(missing), files_refused=len(missing))
     with db.write() as conn:
