@@ -4,11 +4,12 @@
     python benchmarks/import_writes.py --sizes 10000 --repeat 5
 
 It imports the generated library of `import_speed.py` once, reads back every row that import
-wrote, and then times writing those rows again into a fresh library, statement for statement as
-the importer writes them: the same transactions (consecutive dumps up to
-`importer.ENTRIES_PER_TRANSACTION` entries), the same connection settings, the text-hash lookup,
-the paper rows, the hiding of duplicates, the blocking keys and the sightings. No reading, parsing
-or matching: what is left is the floor that the schema and the transactions set for any importer.
+wrote, and then times writing those rows again into a fresh library the way the importer writes
+them: the same transactions (consecutive dumps up to `importer.ENTRIES_PER_TRANSACTION` entries),
+the same connection settings, the text-hash lookup, then one statement per table for the dumps,
+the paper rows, the hiding of duplicates (the importer updates them one by one, with a read
+before each: a little more), the blocking keys and the sightings. No reading, parsing or
+matching: what is left is the floor that the schema and the transactions set for any importer.
 Runs alternate with the baseline of `import_speed.py`; the figures are medians.
 """
 
