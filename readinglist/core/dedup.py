@@ -310,6 +310,11 @@ def _abstract(abstract: str) -> tuple[bytes, ...]:
     return tuple(_abstract_words(abstract))
 
 
+def same_title(title_a: str, title_b: str) -> bool:
+    """Whether two titles are equal once normalized: the only title match that counts alone."""
+    return _title(title_a).text == _title(title_b).text
+
+
 def has_abstract(abstract: str) -> bool:
     """Whether an abstract is long enough to be evidence (`compare` ignores shorter ones)."""
     return len(_abstract(abstract)) >= MIN_ABSTRACT_WORDS

@@ -8,7 +8,9 @@ read back, transaction after transaction, what the first half wrote.
 
 What it keeps is only valid while nobody else writes to the library: at the start of every
 transaction it asks SQLite whether another connection has committed since its last one
-(`PRAGMA data_version`), and if so forgets everything and reads the library again.
+(`PRAGMA data_version`), or whether its own connection has written since (the connection pool
+lends it to others between the import's transactions: the window's merge during an import), and
+if so forgets everything and reads the library again.
 
 Two ways to know a key's postings:
 - complete: every key of the library is in memory (the library was empty, or small next to the
@@ -69,6 +71,7 @@ class Matcher:
         self._expected = expected_records  # reading the whole library is for the first start
         self._connection: sqlite3.Connection | None = None
         self._data_version = -1
+        self._changes = -1  # the connection's total_changes when this matcher last wrote
         self._complete = False
         # Tuples of ints, not lists: the garbage collector stops scanning them once it has seen
         # them (hundreds of thousands of lists made every collection crawl).
@@ -87,7 +90,13 @@ class Matcher:
     def begin(self, cur: sqlite3.Cursor) -> None:
         """Start a transaction's work; forget what another connection may have changed."""
         version = int(cur.execute("PRAGMA data_version").fetchone()[0])
-        if cur.connection is not self._connection or version != self._data_version:
+        connection = cur.connection
+        # data_version only tells of other connections' commits; total_changes of this one's.
+        if (
+            connection is not self._connection
+            or version != self._data_version
+            or connection.total_changes != self._changes
+        ):
             self.forget()
             self._connection, self._data_version = cur.connection, version
             self._start(cur)
@@ -102,13 +111,14 @@ class Matcher:
                         self._pending)  # fmt: skip
         self._pending.clear()
         self._texts.clear()
+        self._changes = cur.connection.total_changes
         self._cur = None
         if len(self._postings) > MAX_KEYS_IN_MEMORY:
             self.forget()  # the next transaction looks keys up in the database
 
     def forget(self) -> None:
         """Drop everything learnt: the next `begin` reads the library afresh."""
-        self._connection, self._data_version = None, -1
+        self._connection, self._data_version, self._changes = None, -1, -1
         self._complete = False
         for memo in (self._postings, self._common, self._looked_up, self._bare, self._group,
                      self._moved, self._texts):  # fmt: skip
@@ -186,12 +196,16 @@ class Matcher:
         A match on the title alone (an abstract missing) must fit the group it joins: the new
         record must not contradict the group's shown record, and the title must not name
         several papers (groups with abstracts of their own): which one it is, nobody can tell.
-        An abstract-less record that such a contradiction shows to be ambiguous is named in
-        `ambiguous`: it had joined a group on its title alone (the importer shows it again).
+        That holds from both sides, as `duplicates.recheck` sees it: an abstract-less record
+        does not join papers of its title, and a new paper does not take an abstract-less
+        listing whose title other papers have too. An abstract-less record that a
+        contradiction shows to be ambiguous is named in `ambiguous`: it had joined a group on
+        its title alone (the importer shows it again).
         """
         seen: set[int] = set()
         best: Found | None = None
         title_only: dict[int, bool] = {}  # group -> whether it has an abstract
+        other_papers: set[int] = set()  # groups of other papers with this very title
         ambiguous: list[int] = []
         for key in record.keys:
             for paper_id in self._postings.get(key, ()):
@@ -203,6 +217,12 @@ class Matcher:
                 title, abstract = self._texts[paper_id]
                 match = dedup.compare(record.title, record.abstract, title, abstract)
                 if not match.same:
+                    if (
+                        dedup.same_title(record.title, title)
+                        and dedup.has_abstract(abstract)
+                        and dedup.has_abstract(record.abstract)
+                    ):
+                        other_papers.add(self.group(paper_id))
                     continue
                 group = self.group(paper_id)
                 if match.abstract_score is None:
@@ -214,12 +234,28 @@ class Matcher:
                     title_only[group] = dedup.has_abstract(shown_abstract)
                 if best is None or strength(match) > strength(best.match):
                     best = Found(Candidate(paper_id, title, abstract, group), match)
-        if best is not None and best.match.abstract_score is None and sum(title_only.values()) > 1:
+        if (
+            best is not None
+            and best.match.abstract_score is None
+            and (sum(title_only.values()) > 1 or other_papers - {best.record.group})
+        ):
             best = None
         return Search(best, tuple(ambiguous))
 
     def released(self, paper_id: int) -> None:
-        """A hidden record was shown again: it is a group of its own."""
+        """A hidden record was shown again: it is a group of its own.
+
+        If it had been a group's shown record before a more complete one took over, the records
+        of that group live under the new one: they stop going through this record (rare: a
+        scan of what is remembered)."""
+        successor = self._moved.pop(paper_id, None)
+        if successor is not None:
+            for record, group in self._group.items():
+                if group == paper_id:
+                    self._group[record] = successor
+            for old, shown in self._moved.items():
+                if shown == paper_id:
+                    self._moved[old] = successor
         self._group[paper_id] = paper_id
 
     def _text_of(self, paper_id: int) -> tuple[str, str]:

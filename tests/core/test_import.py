@@ -7,7 +7,10 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from readinglist import Library
+from readinglist.core import importer
 from tests.conftest import SAMPLE_ENTRIES, SAMPLE_PAPERS
 
 ABSTRACT = (
@@ -228,6 +231,33 @@ def test_a_title_naming_two_papers_joins_neither(library: Library, tmp_path: Pat
     summary = library.import_paths([write_dump(tmp_path / "2.txt", "Mar 2", [(TWIN_TITLE, "")])])
     assert (summary.papers_new, summary.duplicates_hidden) == (1, 0)
     assert_grouped_also_after_recheck(library, {ABSTRACT: [], OTHER_ABSTRACT: [], "-": []})
+
+
+THIRD_ABSTRACT = (
+    "A robot learns to fold laundry from human videos. We train diffusion policies on ten "
+    "thousand demonstrations, and we open source the dataset for the research community."
+)
+
+
+@pytest.mark.parametrize("runs", ["an import per dump", "one import, a transaction per dump"])
+def test_a_listing_without_abstract_stays_alone_once_its_title_names_several_papers(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runs: str
+) -> None:
+    """The abstract-less listing first joins X (which takes over as the shown record), is
+    shown alone again when Y turns up with the same title, and a third paper Z of that title
+    must not take it either: it could be any of the three. However the dumps arrive, the import
+    groups as a recheck does."""
+    listings = [(TWIN_TITLE, ""), (TWIN_TITLE, ABSTRACT), (TWIN_TITLE, OTHER_ABSTRACT),
+                (TWIN_TITLE, THIRD_ABSTRACT)]  # fmt: skip
+    if runs == "an import per dump":
+        import_each(library, tmp_path, listings)
+    else:
+        monkeypatch.setattr(importer, "ENTRIES_PER_TRANSACTION", 1)
+        dumps = [write_dump(tmp_path / f"{day}.txt", f"Mar {day}", [listing])
+                 for day, listing in enumerate(listings, start=1)]  # fmt: skip
+        library.import_paths(dumps)
+    expected = {"-": [], ABSTRACT: [], OTHER_ABSTRACT: [], THIRD_ABSTRACT: []}
+    assert_grouped_also_after_recheck(library, expected)
 
 
 def test_listings_without_abstract_of_one_paper_still_join_it(

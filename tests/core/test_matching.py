@@ -12,6 +12,7 @@ import pytest
 from benchmarks.make_library import GeneratedLibrary, generate_library
 from readinglist import Library
 from readinglist.core import importer, matching
+from readinglist.core.database import raw_cursor
 from tests.core.test_import import ABSTRACT, write_dump
 
 
@@ -66,11 +67,14 @@ def test_every_way_of_knowing_keys_groups_the_same(
     assert grouping(tmp_path / "parts.sqlite") == reference
 
 
-def test_a_merge_made_by_another_program_during_an_import_is_respected(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("merged_by", ["another program", "the importing library"])
+def test_a_merge_made_during_an_import_is_respected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merged_by: str
 ) -> None:
     """The window merges a paper between two of the import's transactions; a later variant of
-    that paper must join the merged group, not the group the import remembered."""
+    that paper must join the merged group, not the group the import remembered. The window may
+    be another program, or the very library the import runs on (the window imports in a thread
+    on its own library: the merge may then borrow the import's database connection)."""
     monkeypatch.setattr(importer, "ENTRIES_PER_TRANSACTION", 1)  # a transaction per dump
     other = "A Different Paper on Protein Folding With Sparse Attention"
     first = write_dump(
@@ -84,10 +88,16 @@ def test_a_merge_made_by_another_program_during_an_import_is_respected(
 
     def merge_after_first(done: int, _total: int, _path: Path | None) -> None:
         if done == 1 and not merged:
-            with Library.open(db) as window:
-                ids = {p.title: p.id for p in window.list()}
-                window.merge([ids[other], ids["Scaling Laws for Data"]])
-                merged.append(ids[other])
+            if merged_by == "another program":
+                with Library.open(db) as window:
+                    merge(window)
+            else:
+                merge(lib)
+
+    def merge(window: Library) -> None:
+        ids = {p.title: p.id for p in window.list()}
+        window.merge([ids[other], ids["Scaling Laws for Data"]])
+        merged.append(ids[other])
 
     with Library.open(db) as lib:
         summary = lib.import_paths([first, second], progress=merge_after_first)
@@ -127,3 +137,21 @@ def test_an_import_groups_the_generated_library_as_the_truth_says(
     assert quality.mixed_groups == 0
     assert quality.same_pairs > 300
     assert quality.recall >= 0.98
+
+
+def test_a_record_shown_again_is_its_own_group_and_its_former_group_stays_moved(
+    tmp_path: Path,
+) -> None:
+    """Record 1 was a group's shown record until 2 took over (5 went with the group); then 1
+    turned out to be ambiguous and was shown again on its own."""
+    with Library.open(tmp_path / "lib.sqlite") as lib, lib.db.write() as conn:
+        matcher = matching.Matcher()
+        matcher.begin(raw_cursor(conn))
+        for record_id, group in [(1, 1), (5, 1), (2, 2)]:
+            matcher.add(matching.NewRecord(record_id, "T", "", "t", ()), group)
+        matcher.moved(1, 2)
+        assert [matcher.group(r) for r in (1, 5, 2)] == [2, 2, 2]
+        matcher.released(1)
+        assert [matcher.group(r) for r in (1, 5, 2)] == [1, 2, 2]
+        matcher.moved(2, 7)  # the group moves on: 5 follows it, 1 stays on its own
+        assert [matcher.group(r) for r in (1, 5, 2)] == [1, 7, 7]
