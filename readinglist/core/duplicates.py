@@ -159,7 +159,8 @@ def rebuild_keys(conn: Connection) -> None:
 
 
 class _Clusters:
-    """Union-find over records that refuses to join two sets containing a cannot-link pair."""
+    """Union-find over records that refuses to join two sets containing a cannot-link pair, or
+    two sets that each hold a merge by the user: each shows the record its user chose."""
 
     def __init__(self, ids: Iterable[int], cannot: set[tuple[int, int]]) -> None:
         self.parent = {i: i for i in ids}
@@ -168,6 +169,11 @@ class _Clusters:
         for a, b in cannot:
             self.cannot[a].add(b)
             self.cannot[b].add(a)
+        self.pinned: set[int] = set()  # roots of the sets that hold a merge by the user
+
+    def pin(self, i: int) -> None:
+        """Mark i's set as holding a merge by the user."""
+        self.pinned.add(self.find(i))
 
     def find(self, i: int) -> int:
         root = i
@@ -181,12 +187,17 @@ class _Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
+        if ra in self.pinned and rb in self.pinned:
+            return False
         small, large = sorted((self.members[ra], self.members[rb]), key=len)
         if any(self.cannot[m] & large for m in small if m in self.cannot):
             return False
         keep, gone = (ra, rb) if len(self.members[ra]) >= len(self.members[rb]) else (rb, ra)
         self.parent[gone] = keep
         self.members[keep] |= self.members.pop(gone)
+        if gone in self.pinned:
+            self.pinned.discard(gone)
+            self.pinned.add(keep)
         return True
 
 
@@ -195,7 +206,8 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
 
     Detection may have improved since a record was imported, so this re-decides every automatic
     grouping. It never undoes a merge by the user (those records stay together under the record
-    the user chose) nor joins records the user split apart. Returns how many records changed.
+    the user chose), never joins two groups the user merged separately (each keeps the record
+    its user chose), nor joins records the user split apart. Returns how many records changed.
     """
     cur = raw_cursor(conn)
     rows = cur.execute(
@@ -204,9 +216,12 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
     records = {r[0]: r for r in rows}
     cannot = set(cur.execute("SELECT paper_a, paper_b FROM cannot_link"))
     clusters = _Clusters(records, cannot)
-    for paper_id, _, _, under, by in rows:
-        if by == USER and under is not None:
-            clusters.union(paper_id, under)
+    user_merged = [(paper_id, under) for paper_id, _, _, under, by in rows
+                   if by == USER and under is not None]  # fmt: skip
+    for paper_id, under in user_merged:
+        clusters.union(paper_id, under)
+    for paper_id, _ in user_merged:  # after the unions: they join what the user joined
+        clusters.pin(paper_id)
 
     edges: list[_Edge] = []
     seen_pairs: set[tuple[int, int]] = set()

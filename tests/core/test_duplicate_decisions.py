@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from readinglist import Library
+from readinglist.core import matching
 from readinglist.core.errors import UserError
 from tests.core.test_import import write_dump
 
@@ -183,3 +184,30 @@ def test_snapshot_restore_puts_back_exactly(two_papers: tuple[Library, int, int]
     lib.restore(snap)
     assert (lib.get(x).starred, lib.get(x).tags, lib.get(x).note) == (False, ("alpha",), "before")
     assert not lib.get(y).starred
+
+
+def test_recheck_never_joins_two_groups_the_user_merged_separately(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An earlier detection missed that a and b are one paper; the user merged a under u1 and
+    b under u2. Today's detection sees a and b alike, but each group shows what its user chose."""
+    texts = {
+        "u1": (TITLE_X, ABSTRACT_X),
+        "a": (TITLE_Y, ABSTRACT_Y),
+        "u2": ("Folding Laundry From Human Videos", ABSTRACT_X[::-1]),
+        "b": (TITLE_Y.upper(), ABSTRACT_Y[:-1]),
+    }
+    with monkeypatch.context() as m:  # an older detection: it finds nothing
+        m.setattr(matching.Matcher, "find", lambda self, record: matching.Search(None, ()))
+        library.import_paths([write_dump(tmp_path / "a.txt", "Mar 1", list(texts.values()))])
+    id_of_title = {p.title: p.id for p in library.list()}
+    ids = {name: id_of_title[title] for name, (title, _) in texts.items()}
+    library.merge([ids["u1"], ids["a"]])
+    library.merge([ids["u2"], ids["b"]])
+    before = {p.id: p.duplicate_of for p in library.list(include_hidden=True)}
+
+    change = library.recheck_duplicates()
+
+    assert {p.id: p.duplicate_of for p in library.list(include_hidden=True)} == before
+    assert before[ids["a"]] == ids["u1"] and before[ids["b"]] == ids["u2"]
+    assert change.message == "0 records regrouped"
