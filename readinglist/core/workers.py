@@ -121,7 +121,17 @@ class _Worker:
         self.proc = _start_worker()
         self._replies: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._reader = threading.Thread(target=self._read, name="prepare-replies", daemon=True)
-        self._reader.start()
+        try:
+            self._reader.start()
+        except BaseException as exc:  # the process must not outlive a reader that never ran
+            self.proc.kill()
+            self.proc.wait()
+            for pipe in (self.proc.stdin, self.proc.stdout):
+                if pipe is not None:
+                    pipe.close()
+            if isinstance(exc, RuntimeError):  # no thread to be had: prepare in-process
+                raise _WorkerLost from None
+            raise
 
     def _read(self) -> None:
         assert self.proc.stdout is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,23 @@ def test_a_worker_failing_to_start_stops_those_started_before_it(
     results = list(workers.prepared_dumps(files, None, workers=2))
     assert [(path, prepared) for path, prepared, _ in results] == in_process(files)
     assert started[0].poll() is not None  # not left running
+
+
+def test_a_worker_whose_reader_thread_cannot_start_is_stopped(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = workers._start_worker
+
+    def recorded() -> subprocess.Popen[bytes]:
+        started.append(real_start())
+        return started[-1]
+
+    def no_thread(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(workers, "_start_worker", recorded)
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    results = list(workers.prepared_dumps(files, None, workers=2))
+    assert [(path, prepared) for path, prepared, _ in results] == in_process(files)
+    assert started and all(proc.poll() is not None for proc in started)
