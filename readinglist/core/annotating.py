@@ -1,9 +1,10 @@
 """What the user says about papers: stars, read state, tags and notes.
 
 Every operation names papers by id; an id of a hidden duplicate record means the paper it is hidden
-under. Setting a flag or adding a tag writes it on the visible record; clearing a flag or removing
-a tag clears it on every record of the group, because the visible paper shows them combined.
-Each record keeps its own values, which is what lets a split give a record back exactly its own.
+under, but for a note: a hidden record shows its own note, and that is what editing it changes.
+Setting a flag or adding a tag writes it on the visible record; clearing a flag or removing a tag
+clears it on every record of the group, because the visible paper shows them combined. Each record
+keeps its own values, which is what lets a split give a record back exactly its own.
 
 `snapshot` and `restore` capture and put back the annotations of whole groups: the window's undo.
 """
@@ -15,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from readinglist.core import duplicates, searchindex
+from readinglist.core import duplicates, notes, searchindex
 from readinglist.core.clock import now_iso
 from readinglist.core.database import in_chunks
 from readinglist.core.errors import UserError
@@ -104,19 +105,27 @@ def _tag_id(cur: sqlite3.Cursor, name: str) -> int:
 
 
 def set_note(cur: sqlite3.Cursor, paper_id: int, text: str) -> Change:
-    """Replace a paper's note ("" clears it).
+    """Replace the note shown for a record ("" clears it).
 
-    The visible paper shows the notes of its whole group joined; the new text replaces all of it,
-    so it is stored on the visible record and the hidden records' notes are cleared.
+    A hidden record shows its own note, and only that is replaced. A visible paper shows the
+    note of its whole group (see `notes`): the new text is stored on the visible record as
+    typed, and each hidden record keeps its own note while the text holds it whole (for a split
+    to give back); one the user edited or deleted is cleared.
     """
     group = duplicates.group_of(cur, paper_id)
-    members = duplicates.members_of(cur, group)
-    now = now_iso()
-    cur.execute("UPDATE paper SET note = ?, updated_at = ? WHERE id = ?", (text, now, group))
-    cur.executemany(
-        "UPDATE paper SET note = '' WHERE id = ? AND note != ''", [(m,) for m in members[1:]]
+    members = [paper_id] if group != paper_id else duplicates.members_of(cur, group)
+    old = dict(
+        cur.execute(
+            f"SELECT id, note FROM paper WHERE id IN ({','.join('?' * len(members))})", members
+        ).fetchall()
     )
-    searchindex.refresh_annotations(cur, members)
+    new = {m: old[m] if notes.holds(text, old[m]) else "" for m in members[1:]}
+    new[paper_id] = text
+    changed = [m for m in members if new[m] != old[m]]
+    now = now_iso()
+    rows = [(new[m], now, m) for m in changed]
+    cur.executemany("UPDATE paper SET note = ?, updated_at = ? WHERE id = ?", rows)
+    searchindex.refresh_annotations(cur, changed)
     return Change(papers=frozenset({group}), message="note saved" if text else "note cleared")
 
 

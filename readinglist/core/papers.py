@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from readinglist.core import notes
 from readinglist.core.clock import parse_iso
 from readinglist.core.database import in_chunks
 from readinglist.core.records import Paper, Sighting
@@ -156,7 +157,7 @@ def _load_chunk(cur: sqlite3.Cursor, ids: Sequence[int]) -> dict[int, Paper]:
     result: dict[int, Paper] = {}
     for pid, title, abstract, starred, read, note, created, updated, under, key in rows:
         members = hidden.get(pid, [])
-        notes = [note] + [m[3] for m in members]
+
         result[pid] = Paper(
             id=pid,
             title=title,
@@ -164,7 +165,7 @@ def _load_chunk(cur: sqlite3.Cursor, ids: Sequence[int]) -> dict[int, Paper]:
             starred=bool(starred) or any(m[1] for m in members),
             read=bool(read) or any(m[2] for m in members),
             tags=tuple(sorted(tags.get(pid, ()), key=str.casefold)),
-            note="\n\n".join(n for n in notes if n),
+            note=notes.shown(note, (m[3] for m in members)),
             sightings=tuple(sorted(sightings.get(pid, ()), key=lambda s: (s.date, s.file))),
             duplicate_of=under,
             created_at=parse_iso(created),

@@ -1,0 +1,51 @@
+"""How the notes of a group's records make the one note its visible paper shows.
+
+Each record keeps its own note, so that a split can give a record back exactly its own. The
+visible paper shows its own note, then the notes of its hidden records that it does not already
+hold: once the user edits the paper's note, the text as typed is stored on the visible record,
+and a hidden record's note that the text still holds whole (as paragraphs of its own) stays on
+that record too, for a split to give back, without being shown twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+SEPARATOR = "\n\n"  # between the notes shown together
+
+
+def paragraph_at(text: str, part: str) -> int:
+    """Where `part` stands in `text` as whole paragraphs, or -1."""
+    if not part:
+        return -1
+    at = text.find(part)
+    while at >= 0:
+        end = at + len(part)
+        if (at == 0 or text.endswith(SEPARATOR, 0, at)) and (
+            end == len(text) or text.startswith(SEPARATOR, end)
+        ):
+            return at
+        at = text.find(part, at + 1)
+    return -1
+
+
+def holds(text: str, part: str) -> bool:
+    return paragraph_at(text, part) >= 0
+
+
+def without(text: str, part: str) -> str:
+    """`text` without the paragraphs of `part` (once), the paragraphs around it joined again."""
+    at = paragraph_at(text, part)
+    if at < 0:
+        return text
+    before, after = text[:at], text[at + len(part) :]
+    if after.startswith(SEPARATOR):
+        after = after[len(SEPARATOR) :]
+    elif before.endswith(SEPARATOR):
+        before = before[: -len(SEPARATOR)]
+    return before + after
+
+
+def shown(own: str, hidden: Iterable[str]) -> str:
+    """The note a visible paper shows: its own, then its hidden records' it does not hold."""
+    return SEPARATOR.join(n for n in (own, *(h for h in hidden if not holds(own, h))) if n)
