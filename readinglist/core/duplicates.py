@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from readinglist.core import dedup
+from readinglist.core import dedup, notes, searchindex
 from readinglist.core.clock import now_iso
 from readinglist.core.database import in_chunks, raw_cursor
 from readinglist.core.errors import UnknownPaperError, UserError
@@ -370,21 +370,35 @@ def merge(cur: sqlite3.Cursor, ids: Sequence[int]) -> Change:
     """Make the papers named one paper, shown as the first record named.
 
     Every record of every group involved goes under it and is marked as the user's decision, which
-    no recheck or import undoes; any earlier split between them is forgotten.
+    no recheck or import undoes (merging a group that detection found makes it the user's). An
+    earlier split between records named is forgotten; a record not named that was split from
+    one of the others is not taken along: it is shown on its own.
     """
     if len(ids) < 2:
         raise UserError("merge needs at least two paper ids")
     shown = ids[0]
     groups = list(dict.fromkeys(group_of(cur, i) for i in ids))
     everyone = sorted({m for g in groups for m in members_of(cur, g)})
-    if len(groups) == 1 and group_of(cur, shown) == shown:
+    if groups == [shown] and _all_merged_by_user(cur, everyone, shown):
         raise UserError(f"papers {', '.join(map(str, ids))} are already one paper")
+    named = set(ids)
     marks = ",".join("?" * len(everyone))
-    cur.execute(
-        f"DELETE FROM cannot_link WHERE paper_a IN ({marks}) AND paper_b IN ({marks})",
+    split_pairs = cur.execute(
+        f"SELECT paper_a, paper_b FROM cannot_link WHERE paper_a IN ({marks})"
+        f" AND paper_b IN ({marks})",
         everyone + everyone,
+    ).fetchall()
+    cur.executemany(
+        "DELETE FROM cannot_link WHERE paper_a = ? AND paper_b = ?",
+        [(a, b) for a, b in split_pairs if a in named and b in named],
     )
-    _show(cur, shown, now_iso())
+    left_out = {m for a, b in split_pairs if not (a in named and b in named)
+                for m in (a, b) if m not in named}  # fmt: skip
+    now = now_iso()
+    for paper_id in left_out:
+        _show(cur, paper_id, now)
+    everyone = [m for m in everyone if m not in left_out]
+    _show(cur, shown, now)
     title, abstract = cur.execute(
         "SELECT title, abstract FROM paper WHERE id = ?", (shown,)
     ).fetchone()
@@ -404,6 +418,16 @@ def merge(cur: sqlite3.Cursor, ids: Sequence[int]) -> Change:
     )
 
 
+def _all_merged_by_user(cur: sqlite3.Cursor, records: list[int], shown: int) -> bool:
+    """Whether every record but `shown` is hidden under it by the user's decision."""
+    marks = ",".join("?" * len(records))
+    return not cur.execute(
+        f"SELECT 1 FROM paper WHERE id IN ({marks}) AND id != ?"
+        " AND (duplicate_of IS NOT ? OR dup_by IS NOT ?) LIMIT 1",
+        [*records, shown, shown, USER],
+    ).fetchone()
+
+
 def split(cur: sqlite3.Cursor, paper_id: int) -> Change:
     """Say a record is a different paper from the rest of its group, for good.
 
@@ -420,6 +444,7 @@ def split(cur: sqlite3.Cursor, paper_id: int) -> Change:
         "INSERT OR IGNORE INTO cannot_link (paper_a, paper_b, created_at) VALUES (?, ?, ?)",
         [(min(paper_id, m), max(paper_id, m), now) for m in rest],
     )
+    _part_notes(cur, group, paper_id, rest)
     _show(cur, paper_id, now)
     if group == paper_id:
         # The visible record left: the rest need a new visible record of their own.
@@ -442,6 +467,28 @@ def split(cur: sqlite3.Cursor, paper_id: int) -> Change:
         tags=True,
         message=f"paper {paper_id} is now a paper of its own",
     )
+
+
+def _part_notes(cur: sqlite3.Cursor, group: int, leaving: int, rest: list[int]) -> None:
+    """A split record takes its own note with it: the group's note (stored on its visible
+    record, see `notes`) no longer holds it; or, when the visible record itself leaves, its
+    note no longer holds the notes of the records that stay."""
+    members = list({group, leaving, *rest})
+    note_of = dict(
+        cur.execute(
+            f"SELECT id, note FROM paper WHERE id IN ({','.join('?' * len(members))})", members
+        ).fetchall()
+    )
+    if leaving == group:
+        keeper, parts = leaving, [note_of[m] for m in rest]
+    else:
+        keeper, parts = group, [note_of[leaving]]
+    text = note_of[keeper]
+    for part in parts:
+        text = notes.without(text, part)
+    if text != note_of[keeper]:
+        cur.execute("UPDATE paper SET note = ? WHERE id = ?", (text, keeper))
+        searchindex.refresh_annotations(cur, [keeper])
 
 
 @dataclass(frozen=True)
@@ -486,6 +533,7 @@ class GroupingSnapshot:
     # (id, duplicate_of, dup_by, dup_reason, dup_title_score, dup_abstract_score)
     rows: tuple[tuple[int, int | None, str | None, str, float | None, float | None], ...]
     cannot: tuple[tuple[int, int, str], ...]  # cannot-link pairs touching those records
+    notes: tuple[tuple[int, str], ...] = ()  # (id, note): a split moves note text (`notes`)
 
 
 _GROUPING = "id, duplicate_of, dup_by, dup_reason, dup_title_score, dup_abstract_score"
@@ -501,7 +549,12 @@ def grouping_snapshot(cur: sqlite3.Cursor, ids: Iterable[int]) -> GroupingSnapsh
         f" WHERE paper_a IN ({marks}) OR paper_b IN ({marks})",
         members + members,
     ).fetchall()
-    return GroupingSnapshot(tuple(tuple(r) for r in rows), tuple(tuple(r) for r in cannot))
+    note_rows = cur.execute(f"SELECT id, note FROM paper WHERE id IN ({marks})", members)
+    return GroupingSnapshot(
+        tuple(tuple(r) for r in rows),
+        tuple(tuple(r) for r in cannot),
+        tuple(tuple(r) for r in note_rows),
+    )
 
 
 def restore_grouping(cur: sqlite3.Cursor, snap: GroupingSnapshot) -> Change:
@@ -520,4 +573,22 @@ def restore_grouping(cur: sqlite3.Cursor, snap: GroupingSnapshot) -> Change:
         "INSERT OR IGNORE INTO cannot_link (paper_a, paper_b, created_at) VALUES (?, ?, ?)",
         snap.cannot,
     )
-    return Change(papers=frozenset(ids), structure=True, tags=True, message="grouping restored")
+    current = dict(cur.execute(f"SELECT id, note FROM paper WHERE id IN ({marks})", ids))
+    renoted = [(note, paper_id) for paper_id, note in snap.notes if current[paper_id] != note]
+    cur.executemany("UPDATE paper SET note = ? WHERE id = ?", renoted)
+    searchindex.refresh_annotations(cur, [paper_id for _, paper_id in renoted])
+    # Records an import hid under one of these since the snapshot follow it if it is hidden
+    # again: nothing is ever hidden under a hidden record.
+    moved = cur.execute(
+        "SELECT h.id FROM paper h JOIN paper s ON s.id = h.duplicate_of"
+        f" WHERE h.duplicate_of IN ({marks}) AND s.duplicate_of IS NOT NULL",
+        ids,
+    ).fetchall()
+    cur.execute(
+        "UPDATE paper SET duplicate_of = (SELECT s.duplicate_of FROM paper s"
+        f" WHERE s.id = paper.duplicate_of) WHERE duplicate_of IN ({marks})"
+        " AND duplicate_of IN (SELECT id FROM paper WHERE duplicate_of IS NOT NULL)",
+        ids,
+    )
+    touched = frozenset(ids) | {m for (m,) in moved}
+    return Change(papers=touched, structure=True, tags=True, message="grouping restored")

@@ -211,3 +211,114 @@ def test_recheck_never_joins_two_groups_the_user_merged_separately(
     assert {p.id: p.duplicate_of for p in library.list(include_hidden=True)} == before
     assert before[ids["a"]] == ids["u1"] and before[ids["b"]] == ids["u2"]
     assert change.message == "0 records regrouped"
+
+
+def test_a_note_written_on_a_merged_paper_is_kept_as_typed_and_a_split_parts_it(
+    two_papers: tuple[Library, int, int],
+) -> None:
+    lib, x, y = two_papers
+    lib.set_note(x, "note on x")
+    lib.set_note(y, "note on y")
+    lib.merge([x, y])
+    typed = "note on x\n\nnote on y\n\nadded on the merged paper"
+    lib.set_note(x, typed)
+    assert lib.get(x).note == typed  # shown as typed, nothing moved
+    lib.split(y)
+    assert lib.get(y).note == "note on y"
+    assert lib.get(x).note == "note on x\n\nadded on the merged paper"
+
+
+def test_a_note_part_edited_on_the_merged_paper_stays_with_it(
+    two_papers: tuple[Library, int, int],
+) -> None:
+    lib, x, y = two_papers
+    lib.set_note(y, "note on y")
+    lib.merge([x, y])
+    lib.set_note(x, "note on y, corrected")
+    lib.split(y)
+    assert (lib.get(x).note, lib.get(y).note) == ("note on y, corrected", "")
+
+
+def test_editing_a_hidden_records_note_changes_only_that_record(
+    two_papers: tuple[Library, int, int],
+) -> None:
+    lib, x, y = two_papers
+    lib.set_note(x, "note on x")
+    lib.set_note(y, "note on y")
+    lib.merge([x, y])
+    lib.set_note(y, "note on y, and more")  # the hidden record's own note, as it shows it
+    assert lib.get(y).note == "note on y, and more"
+    assert lib.get(x).note == "note on x\n\nnote on y, and more"
+    lib.split(y)
+    assert (lib.get(x).note, lib.get(y).note) == ("note on x", "note on y, and more")
+
+
+def test_undoing_a_split_puts_the_notes_back(two_papers: tuple[Library, int, int]) -> None:
+    lib, x, y = two_papers
+    lib.set_note(y, "note on y")
+    lib.merge([x, y])
+    lib.set_note(x, "note on y\n\nmine")
+    before = lib.grouping_snapshot([y])
+    lib.split(y)
+    lib.restore_grouping(before)
+    assert (lib.get(x).note, lib.get(y).duplicate_of) == ("note on y\n\nmine", x)
+
+
+def test_merging_a_group_detection_found_makes_it_the_users(
+    library: Library, tmp_path: Path
+) -> None:
+    """The abstract-less listing joined X on its title; the user confirms it. A later paper
+    with the same title would have made it ambiguous, but the user's decision stands."""
+    library.import_paths([write_dump(tmp_path / "a.txt", "Mar 1", [(TITLE_X, ABSTRACT_X)])])
+    library.import_paths([write_dump(tmp_path / "b.txt", "Mar 2", [(TITLE_X, "")])])
+    [x] = library.ids()
+    [listing] = library.get(x).hidden_ids
+    library.merge([x, listing])
+    assert [m.by for m in library.duplicate_groups()[0].hidden] == ["user"]
+    with pytest.raises(UserError, match="already one paper"):
+        library.merge([x, listing])
+    library.import_paths([write_dump(tmp_path / "c.txt", "Mar 3", [(TITLE_X, ABSTRACT_Y)])])
+    library.recheck_duplicates()
+    assert library.get(listing).duplicate_of == x
+
+
+def test_a_merge_leaves_out_a_record_split_from_one_named(library: Library, tmp_path: Path) -> None:
+    """b was split from a; c then joined b automatically. Merging a and c takes c, not b."""
+    typo = ABSTRACT_X.replace("power law", "powerlaw")
+    library.import_paths([write_dump(tmp_path / "a.txt", "Mar 1", [(TITLE_X + ".", ABSTRACT_X)])])
+    library.import_paths([write_dump(tmp_path / "b.txt", "Mar 2", [(TITLE_X, typo)])])
+    [a] = library.ids()
+    [b] = library.get(a).hidden_ids
+    library.split(b)
+    library.import_paths([write_dump(tmp_path / "c.txt", "Mar 3", [(TITLE_X.upper(), typo)])])
+    [c] = library.get(b).hidden_ids
+    library.merge([a, c])
+    assert library.get(c).duplicate_of == a
+    assert library.get(b).duplicate_of is None
+    library.recheck_duplicates()
+    assert (library.get(b).duplicate_of, library.get(c).duplicate_of) == (None, a)
+
+
+def test_undoing_a_merge_after_an_import_hides_nothing_under_a_hidden_record(
+    library: Library, tmp_path: Path
+) -> None:
+    """The window's undo may come after an import added records to the merged group."""
+    library.import_paths(
+        [write_dump(tmp_path / "a.txt", "Mar 1", [(TITLE_X, ABSTRACT_X), (TITLE_Y, ABSTRACT_Y)])]
+    )
+    library.import_paths(
+        [write_dump(tmp_path / "b.txt", "Mar 2", [(TITLE_X + ".", ABSTRACT_X[:130])])]
+    )
+    x, y = sorted(library.ids())
+    [b] = library.get(x).hidden_ids
+    before = library.grouping_snapshot([b, y])
+    library.merge([b, y])  # b, hidden under x, becomes the shown record of all three
+    library.import_paths(
+        [write_dump(tmp_path / "c.txt", "Mar 3", [(TITLE_X.lower(), ABSTRACT_X[:125])])]
+    )
+    library.restore_grouping(before)
+    records = library.list(include_hidden=True)
+    under = {p.id: p.duplicate_of for p in records}
+    assert all(under[h] is None for h in under.values() if h is not None)
+    assert sorted(library.ids()) == [x, y]
+    assert len(library.get(x).hidden_ids) == 2
