@@ -21,8 +21,21 @@ def _paper_id(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a paper id: {text!r}") from None
-    if value <= 0:
+    if not 0 < value <= _LARGEST_ID:
         raise argparse.ArgumentTypeError(f"not a paper id: {text!r}")
+    return value
+
+
+_LARGEST_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of results: {text!r}") from None
+    if not 0 < value <= 10**9:
+        raise argparse.ArgumentTypeError(f"not a number of results: {text!r}")
     return value
 
 
@@ -112,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("search", "fuzzy search titles, abstracts, tags and notes")
     p.add_argument("query", metavar="QUERY")
-    p.add_argument("--limit", type=int, default=10, metavar="N")
+    p.add_argument("--limit", type=_limit, default=10, metavar="N")
     _add_filters(p)
     p.add_argument("--all", action="store_true", help="include hidden duplicates")
     p.add_argument("--json", action="store_true", help="print a JSON array")
@@ -152,3 +165,7 @@ def run_command(args: argparse.Namespace) -> int:
         # `readinglist list | head`: the reader went away; that is not an error.
         sys.stderr.close()
         return 0
+    except OSError as exc:  # the output cannot be written (a full disk, a closed terminal)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1

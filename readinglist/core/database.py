@@ -41,6 +41,7 @@ class Database:
         """
         path = Path(path).expanduser()
         _check_is_sqlite(path)
+        _check_is_ours(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -89,13 +90,7 @@ class Database:
             version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
             app_id = int(conn.exec_driver_sql("PRAGMA application_id").scalar_one())
             tables = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one()
-        if app_id != APPLICATION_ID and tables:
-            raise DatabaseError(f"{self.path}: a SQLite database, but not a readinglist library")
-        if version > CURRENT_VERSION:
-            raise SchemaTooNewError(
-                f"{self.path}: this library was written by a newer readinglist (schema {version}; "
-                f"this version knows up to {CURRENT_VERSION}); upgrade readinglist to open it"
-            )
+        _refuse_unless_ours(self.path, app_id, version, tables)
         if version == CURRENT_VERSION:
             return
         if tables:
@@ -168,6 +163,36 @@ def _check_is_sqlite(path: Path) -> None:
         raise DatabaseError(f"{path}: cannot read: {exc.strerror}") from None
     if header and header != _SQLITE_HEADER:
         raise DatabaseError(f"{path}: not a readinglist library (not a SQLite database)")
+
+
+def _check_is_ours(path: Path) -> None:
+    """Refuse another program's SQLite database, or a newer library, before opening it for
+    writing: the connection settings (WAL journal) would change the file even to refuse it."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return  # checked again once open (a read-only look may need files it cannot make)
+    try:
+        app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
+        version = int(con.execute("PRAGMA user_version").fetchone()[0])
+        tables = int(con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+    except sqlite3.Error:
+        return
+    finally:
+        con.close()
+    _refuse_unless_ours(path, app_id, version, tables)
+
+
+def _refuse_unless_ours(path: Path, app_id: int, version: int, tables: int) -> None:
+    if app_id != APPLICATION_ID and tables:
+        raise DatabaseError(f"{path}: a SQLite database, but not a readinglist library")
+    if version > CURRENT_VERSION:
+        raise SchemaTooNewError(
+            f"{path}: this library was written by a newer readinglist (schema {version}; "
+            f"this version knows up to {CURRENT_VERSION}); upgrade readinglist to open it"
+        )
 
 
 def _install_connection_hooks(engine: Engine) -> None:

@@ -13,26 +13,14 @@ import pytest
 from readinglist._version import __version__
 from readinglist.cli.main import main
 from readinglist.core.paths import cache_dir
+from tests.cli.conftest import run
 from tests.conftest import ROOT, SAMPLE_ENTRIES, SAMPLE_PAPERS
-
-
-def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:
-    code = main(["--db", str(db), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_json(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> object:
     code, out, err = run(capsys, db, *args, "--json")
     assert code == 0, err
     return json.loads(out)
-
-
-@pytest.fixture
-def imported(capsys: pytest.CaptureFixture[str], db_path: Path, sample_copy: Path) -> Path:
-    code, _, err = run(capsys, db_path, "import", str(sample_copy))
-    assert code == 0, err
-    return db_path
 
 
 def test_version_from_the_real_command_and_python_m() -> None:
