@@ -21,13 +21,14 @@ from readinglist.core.clock import now_iso
 from readinglist.core.database import in_chunks
 from readinglist.core.errors import UserError
 from readinglist.core.records import Change
+from readinglist.core.texts import storable
 
 MAX_TAG_LENGTH = 100
 
 
 def clean_tag(name: str) -> str:
     """Tags are single-line, trimmed and non-empty; case is kept but ignored when matching."""
-    tag = " ".join(name.split())
+    tag = " ".join(storable(name).split())
     if not tag:
         raise UserError("a tag cannot be empty")
     if len(tag) > MAX_TAG_LENGTH:
@@ -112,6 +113,7 @@ def set_note(cur: sqlite3.Cursor, paper_id: int, text: str) -> Change:
     typed, and each hidden record keeps its own note while the text holds it whole (for a split
     to give back); one the user edited or deleted is cleared.
     """
+    text = storable(text)
     group = duplicates.group_of(cur, paper_id)
     members = [paper_id] if group != paper_id else duplicates.members_of(cur, group)
     old = dict(

@@ -16,13 +16,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from readinglist.core.errors import BadDumpError
 
 # A real dump is a few hundred kilobytes. The limits below only exist so that something that is not
 # a dump (a video, a database, a 24 MB single line) is refused quickly and without reading it whole.
 SNIFF_BYTES = 64 * 1024  # the first listing date must appear within this much of the file
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024  # fifty times the largest real dump
 MAX_PARAGRAPH_CHARS = 100_000  # far above any real title or abstract
 
 _MONTH_NAMES = (  # noqa: SIM905
@@ -67,6 +68,8 @@ def read_dump(path: Path) -> ParsedDump:
     """Read and parse one dump file, or raise `BadDumpError` naming it."""
     try:
         stat = path.stat()
+        if not S_ISREG(stat.st_mode):  # a pipe or a device would block or never end
+            raise BadDumpError(path, "not a regular file, not a feed dump")
         if stat.st_size > MAX_FILE_BYTES:
             raise BadDumpError(
                 path, f"not a feed dump: {stat.st_size // 2**20} MB is far too large"
@@ -148,6 +151,12 @@ def _parse_date_line(line: str) -> tuple[int, int] | None:
     return month, day
 
 
+def _is_impossible_date_line(line: str) -> bool:
+    """A listing date line naming a day its month does not have ("Feb 30", "Apr 31")."""
+    match = _DATE_LINE.fullmatch(line) if len(line) <= 16 else None
+    return match is not None and match.group(1).lower() in _MONTHS and not _parse_date_line(line)
+
+
 def _days_in_month(month: int) -> int:
     return (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
 
@@ -207,6 +216,8 @@ def parse_text(path: Path, text: str) -> list[Entry]:
                 paragraph.line,
             )
         date = _parse_date_line(paragraph.text) if "\n" not in paragraph.text else None
+        if date is None and _is_impossible_date_line(paragraph.text):
+            raise BadDumpError(path, f"'{paragraph.text}' is not a date", paragraph.line)
         if date is not None:
             if current is not None:
                 _drop_trailing_chrome(current)
@@ -279,13 +290,12 @@ def _drop_trailing_chrome(page: list[_Paragraph]) -> None:
 
 def infer_year(month: int, day: int, reference: dt.date) -> int:
     """The year of the latest (month, day) not after `reference` (the file's modification date)."""
-    year = reference.year
-    while True:
+    # A 29 February is at most eight years back; the year 1 has no year before it.
+    for year in range(reference.year, max(reference.year - 9, 0), -1):
         try:
             candidate = dt.date(year, month, day)
         except ValueError:  # 29 February in a year that has none
-            year -= 1
             continue
         if candidate <= reference:
             return year
-        year -= 1
+    raise ValueError(f"no {month}/{day} on or before {reference}")

@@ -32,6 +32,7 @@ from readinglist.core.database import Database, in_chunks, raw_cursor
 from readinglist.core.gcpause import cyclic_gc_paused
 from readinglist.core.matching import Matcher, NewRecord
 from readinglist.core.prepare import PreparedDump, Refusal
+from readinglist.core.texts import storable
 from readinglist.core.workers import prepared_dumps, total_size, workers_for
 
 # Consecutive dumps written in one transaction, up to about this many entries: few commits for a
@@ -81,10 +82,15 @@ def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Refusal
     """Expand folders (recursively, skipping hidden entries) into files, in a stable order."""
     files: list[Path] = []
     missing: list[Refusal] = []
+
+    def unreadable(error: OSError) -> None:  # a folder that cannot be listed is refused
+        folder = Path(error.filename)
+        missing.append(Refusal(folder, f"{folder}: cannot read the folder: {error.strerror}"))
+
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
-            for root, dirs, names in os.walk(path):
+            for root, dirs, names in os.walk(path, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 files.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
         elif path.exists():
@@ -215,7 +221,8 @@ def _import_dumps(
     cur.executemany(
         "INSERT INTO dump (id, batch_id, file_name, path, content_hash, size, mtime, encoding,"
         " entry_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [(dump_id, batch_id, p.dump.path.name, p.resolved_path, p.dump.content_hash,
+        [(dump_id, batch_id, storable(p.dump.path.name), storable(p.resolved_path),
+          p.dump.content_hash,
           p.dump.size, p.dump.mtime, p.dump.encoding, len(p), now)
          for p, _, dump_id in todo],
     )  # fmt: skip

@@ -57,7 +57,14 @@ def text_hash(title: str, abstract: str) -> str:
 def prepare(path: Path, year: int | None) -> PreparedDump:
     """Everything about one dump that needs no database. Raises `BadDumpError`."""
     parsed = read_dump(path)
-    reference = dt.date.fromtimestamp(parsed.mtime)
+    try:
+        reference = dt.date.fromtimestamp(parsed.mtime)
+    except (OverflowError, OSError, ValueError):
+        if year is None:
+            raise BadDumpError(
+                path, "its modification time is not a usable date: give the year with --year"
+            ) from None
+        reference = dt.date.today()  # not used: the year is given
     entries = parsed.entries
     dates: dict[tuple[int, int], str] = {}  # a dump lists one or a few dates
     for e in entries:
@@ -67,8 +74,9 @@ def prepare(path: Path, year: int | None) -> PreparedDump:
             when_year = infer_year(e.month, e.day, reference) if year is None else year
             dates[e.month, e.day] = dt.date(when_year, e.month, e.day).isoformat()
         except ValueError:
+            when = f"in {year}" if year is not None else f"on or before the file's date {reference}"
             raise BadDumpError(
-                path, f"the listing date {e.month}/{e.day} does not exist in {year}", e.line
+                path, f"the listing date {e.month}/{e.day} does not exist {when}", e.line
             ) from None
     # The entries' text lives on in the lists; the parsed copy of it is not kept twice.
     light = ParsedDump(

@@ -171,12 +171,16 @@ def test_abstract_without_title_names_the_line(tmp_path: Path) -> None:
     assert str(info.value).startswith(f"{path}:5: ")
 
 
-def test_huge_single_line_is_refused_fast_and_small(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("megabytes", "reason"), [(24, "far too large"), (12, "no listing date")])
+def test_huge_single_line_is_refused_fast_and_small(
+    tmp_path: Path, megabytes: int, reason: str
+) -> None:
+    """Too large to be a dump by its size alone, or refused from its first bytes."""
     path = tmp_path / "huge.txt"
-    path.write_bytes(b"x" * (24 * 1024 * 1024))
+    path.write_bytes(b"x" * (megabytes * 1024 * 1024))
     tracemalloc.start()
     started = time.perf_counter()
-    with pytest.raises(BadDumpError, match="no listing date"):
+    with pytest.raises(BadDumpError, match=reason):
         read_dump(path)
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
@@ -224,3 +228,10 @@ def test_parser_recovers_generated_dumps(entries: list[tuple[str, bool]], newlin
         parsed = read_dump(path).entries
     assert [(e.title, e.abstract) for e in parsed] == items
     assert [e.position for e in parsed] == list(range(1, len(items) + 1))
+
+
+def test_infer_year_gives_up_before_the_calendar_starts() -> None:
+    """No 29 February on or before 5 January of the year 1: an error, not an endless search."""
+    with pytest.raises(ValueError):
+        infer_year(2, 29, dt.date(1, 1, 5))
+    assert infer_year(2, 29, dt.date(2026, 11, 29)) == 2024
