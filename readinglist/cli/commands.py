@@ -159,6 +159,8 @@ def _search(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _export(lib: Library, args: argparse.Namespace) -> int:
+    for paper_id in args.ids or ():
+        lib.get(paper_id)  # an unknown id is an error, not an empty export
     where = PaperFilter(starred=args.starred, unread=args.unread, tag=args.tag,
                         ids=tuple(args.ids) if args.ids else None)  # fmt: skip
     count = lib.export(

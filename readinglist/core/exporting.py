@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -51,6 +52,39 @@ def write(fmt: str, keyed: Sequence[tuple[Paper, str]], out: TextIO, *, ascii_on
     raise UserError(f"unknown export format {fmt!r} (choose {' or '.join(FORMATS)})")
 
 
+def output_file(output: Path) -> Path:
+    """The file an export to `output` writes (a link's target), or a `UserError` saying why it
+    cannot be written: checked before anything is stored (citation keys are pinned at export)."""
+    target = output.resolve() if output.is_symlink() else output
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise UserError(f"{output}: cannot write: it is a folder")
+    if target.exists() and not target.is_file():
+        raise UserError(f"{output}: cannot write: not a regular file")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise UserError(f"{output}: cannot write: it is read-only")
+    if not folder.is_dir():
+        raise UserError(f"{output}: cannot write: no such folder {folder}")
+    if not os.access(folder, os.W_OK):
+        raise UserError(f"{output}: cannot write: no permission in {folder}")
+    return target
+
+
+def _new_file_mode(target: Path) -> int:
+    """The mode the file would have if written in place: its own, else what the umask allows."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        pass
+    try:  # Linux tells a process its umask without changing it (os.umask would, for all threads)
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o644
+
+
 def write_output(fmt: str, keyed: Sequence[tuple[Paper, str]], output: Path | TextIO | None, *,
                  ascii_only: bool, bom: bool) -> int:  # fmt: skip
     """Write to a stream, or to a file atomically: a failed export never leaves half a file."""
@@ -58,11 +92,13 @@ def write_output(fmt: str, keyed: Sequence[tuple[Paper, str]], output: Path | Te
         output = sys.stdout
     if not isinstance(output, Path):
         return write(fmt, keyed, output, ascii_only=ascii_only, bom=bom)
+    shown, output = output, output_file(output)
     folder = output.parent if str(output.parent) else Path(".")
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
+        os.chmod(temp, _new_file_mode(output))
     except OSError as exc:
-        raise UserError(f"{output}: cannot write: {exc.strerror}") from None
+        raise UserError(f"{shown}: cannot write: {exc.strerror}") from None
     try:
         encoding = "ascii" if ascii_only and fmt == "bibtex" else "utf-8"
         with os.fdopen(handle, "w", encoding=encoding, newline="") as out:
@@ -70,7 +106,7 @@ def write_output(fmt: str, keyed: Sequence[tuple[Paper, str]], output: Path | Te
         os.replace(temp, output)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise UserError(f"{output}: cannot write: {exc.strerror}") from None
+        raise UserError(f"{shown}: cannot write: {exc.strerror}") from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -267,6 +267,8 @@ class Library:
         """
         if fmt not in exporting.FORMATS:
             raise UserError(f"unknown export format {fmt!r} (choose bibtex or csv)")
+        if isinstance(output, Path):
+            exporting.output_file(output)  # refused before any key is pinned
         if query is not None:
             self.update_search_index()
         with self.db.write() as conn:

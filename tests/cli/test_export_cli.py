@@ -137,6 +137,8 @@ def test_unwritable_output_is_a_one_line_error(
     )
     err = capsys.readouterr().err
     assert err.startswith(f"error: {target}: cannot write") and err.count("\n") == 1
+    # Refused before anything was stored: no citation key was pinned for an export never made.
+    assert all(p.citation_key is None for p in annotated.list())
 
 
 def test_json_keys_after_export(annotated: Library, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,161 @@
+"""Bad input through the command line: one `error:` line, exit status 1, nothing changed."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import sqlite3
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from readinglist import Library
+from readinglist.core import prepare
+from readinglist.core.feedparse import ParsedDump
+from tests.cli.conftest import run
+from tests.core.test_import import ABSTRACT, write_dump
+
+
+def one_error_line(err: str) -> bool:
+    return err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_an_id_too_large_for_the_database_is_an_error(
+    capsys: pytest.CaptureFixture[str], imported: Path
+) -> None:
+    for command in (["show"], ["star"], ["note"], ["split"]):
+        args = [*command, str(2**64)] + (["text"] if command == ["note"] else [])
+        with pytest.raises(SystemExit) as exit_info:
+            run(capsys, imported, *args)
+        assert exit_info.value.code != 0
+        assert "not a paper id" in capsys.readouterr().err
+    code, _, err = run(capsys, imported, "show", str(2**63 - 1))  # the largest there can be
+    assert code == 1 and one_error_line(err)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names are bytes")
+def test_a_file_name_that_is_not_utf8_imports(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    odd = os.fsdecode(bytes(folder) + b"/n\xffame.txt")
+    write_dump(Path(odd), "Mar 1", [("A Paper With an Odd File Name", ABSTRACT)])
+    code, _, err = run(capsys, db_path, "import", str(folder))
+    assert code == 0, err
+    with Library.open(db_path) as lib:
+        [paper] = lib.list()
+        assert paper.sightings[0].file == "n\ufffdame.txt"
+    code, _, err = run(capsys, db_path, "note", str(paper.id), os.fsdecode(b"caf\xe9"))
+    assert code == 0, err
+
+
+def test_a_folder_that_cannot_be_read_is_refused(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    write_dump(locked / "a.txt", "Mar 1", [("A Paper", ABSTRACT)])
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:  # as a folder without read permission answers
+        if Path(str(path)) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, _, err = run(capsys, db_path, "import", str(locked))
+    assert code == 1 and one_error_line(err)
+    assert f"{locked}: cannot read the folder: Permission denied" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_a_folder_is_refused_not_waited_for(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    write_dump(folder / "a.txt", "Mar 1", [("A Paper", ABSTRACT)])
+    os.mkfifo(folder / "pipe.txt")
+    code, out, err = run(capsys, db_path, "import", str(folder))
+    assert code == 1 and one_error_line(err) and "pipe.txt: not a regular file" in err
+    assert "files read: 1" in out
+
+
+def test_an_impossible_date_line_refuses_the_file_naming_the_line(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
+    dump = tmp_path / "feb.txt"
+    dump.write_text(f"Feb 28\n\nFirst Paper Title\n\n{ABSTRACT}\n\nFeb 30\n\nSecond Paper Title\n\n"
+                    f"{ABSTRACT[::-1]}\n", encoding="utf-8")  # fmt: skip
+    code, _, err = run(capsys, db_path, "import", str(dump))
+    assert code == 1 and one_error_line(err)
+    assert "feb.txt:7: 'Feb 30' is not a date" in err
+    with Library.open(db_path) as lib:
+        assert lib.list() == []
+
+
+def test_a_file_dated_outside_the_calendar_is_refused_and_the_rest_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A modification time past the year 9999 (some file systems hold one): no year to infer."""
+    good = write_dump(tmp_path / "good.txt", "Mar 1", [("A Good Paper", ABSTRACT)])
+    odd = write_dump(tmp_path / "odd.txt", "Mar 2", [("An Oddly Dated Paper", ABSTRACT[::-1])])
+    real_read = prepare.read_dump
+
+    def far_future(path: Path) -> ParsedDump:
+        parsed = real_read(path)
+        return dataclasses.replace(parsed, mtime=1e12) if path.name == "odd.txt" else parsed
+
+    monkeypatch.setattr(prepare, "read_dump", far_future)
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        summary = lib.import_paths([good, odd])
+        assert summary.files_read == 1
+        [refusal] = summary.refusals
+        assert refusal.path == odd and "--year" in refusal.message
+        assert lib.import_paths([odd], year=2024).files_read == 1
+
+
+def test_another_programs_database_is_refused_untouched(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    other = tmp_path / "other.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE notes (body TEXT)")
+    con.commit()
+    con.close()
+    before = hashlib.sha256(other.read_bytes()).hexdigest()
+    code, _, err = run(capsys, other, "list")
+    assert code == 1 and one_error_line(err) and "not a readinglist library" in err
+    assert hashlib.sha256(other.read_bytes()).hexdigest() == before
+    assert not Path(f"{other}-wal").exists()
+
+
+def test_export_of_an_unknown_id_is_an_error(
+    capsys: pytest.CaptureFixture[str], imported: Path
+) -> None:
+    code, _, err = run(capsys, imported, "export", "--format", "csv", "--ids", "99999")
+    assert code == 1 and one_error_line(err) and "99999" in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX links and modes")
+def test_export_writes_through_a_link_with_the_usual_mode(
+    capsys: pytest.CaptureFixture[str], imported: Path, tmp_path: Path
+) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    code, _, err = run(capsys, imported, "export", "--format", "csv", "-o", str(link))
+    assert code == 0, err
+    assert link.is_symlink() and real.read_text(encoding="utf-8-sig").startswith("id,")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    fresh = tmp_path / "fresh.csv"
+    code, _, err = run(capsys, imported, "export", "--format", "csv", "-o", str(fresh))
+    assert code == 0, err
+    assert stat.S_IMODE(fresh.stat().st_mode) & 0o044  # readable by others, as the umask says
