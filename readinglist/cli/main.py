@@ -17,16 +17,11 @@ from readinglist.core.errors import UserError
 
 
 def _paper_id(text: str) -> int:
+    """Any whole number: one that names no paper (0, -1) is the library's "no paper" error."""
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a paper id: {text!r}") from None
-    if not 0 < value <= _LARGEST_ID:
-        raise argparse.ArgumentTypeError(f"not a paper id: {text!r}")
-    return value
-
-
-_LARGEST_ID = 2**63 - 1  # SQLite's largest integer
 
 
 def _limit(text: str) -> int:

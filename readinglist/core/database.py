@@ -135,6 +135,14 @@ def raw_cursor(conn: Connection | sqlite3.Cursor) -> sqlite3.Cursor:
 T = TypeVar("T")
 
 
+LARGEST_ID = 2**63 - 1  # SQLite's largest integer: no record id lies outside 1..LARGEST_ID
+
+
+def possible_id(paper_id: int) -> bool:
+    """Whether a record could have this id (asking SQLite about others fails, not finds none)."""
+    return 0 < paper_id <= LARGEST_ID
+
+
 def in_chunks(values: Sequence[T], size: int = 500) -> Iterable[tuple[str, Sequence[T]]]:
     """`values` in slices small enough for one statement, each with its "?,?,..." placeholders."""
     for start in range(0, len(values), size):

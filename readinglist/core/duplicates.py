@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from readinglist.core import dedup, notes, searchindex
 from readinglist.core.clock import now_iso
-from readinglist.core.database import in_chunks, raw_cursor
+from readinglist.core.database import in_chunks, possible_id, raw_cursor
 from readinglist.core.errors import UnknownPaperError, UserError
 from readinglist.core.records import Change
 
@@ -335,6 +335,9 @@ def groups_of(cur: sqlite3.Cursor, ids: Iterable[int]) -> list[int]:
     """The visible records of these records' groups (a visible record stands for itself), in
     order, without repeats; one statement per 500 ids (Ctrl+A at 100,000 papers)."""
     ids = list(dict.fromkeys(ids))
+    impossible = next((i for i in ids if not possible_id(i)), None)
+    if impossible is not None:
+        raise UnknownPaperError(impossible)
     group: dict[int, int] = {}
     for marks, chunk in in_chunks(ids):
         group.update(cur.execute(

@@ -125,14 +125,29 @@ def decode(path: Path, data: bytes, partial: bool = False) -> tuple[str, str]:
     except UnicodeDecodeError:
         if encoding == "utf-16":
             raise BadDumpError(path, "damaged UTF-16 text") from None
-        # Old text editors saved Windows-1252; Latin-1 decodes any byte, so it is the last resort.
-        try:
-            text, encoding = body.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError:
-            text, encoding = body.decode("latin-1"), "latin-1"
+        text = _mostly_utf8(body)
+        if text is None:
+            # Old text editors saved Windows-1252; Latin-1 decodes any byte: the last resort.
+            try:
+                text, encoding = body.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                text, encoding = body.decode("latin-1"), "latin-1"
     if "\x00" in text:
         raise BadDumpError(path, "not a feed dump: binary data")
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """UTF-8 text with a few stray bytes (each becomes U+FFFD), or None if it is not UTF-8.
+
+    Read as Windows-1252, every typographic quote and dash of such a file would turn into two or
+    three wrong characters; but a file really saved as Windows-1252 holds next to no valid UTF-8
+    sequences. Ten valid characters beyond ASCII for each stray byte tell the two apart.
+    """
+    text = body.decode("utf-8", errors="replace")
+    stray = text.count("\ufffd") - body.count("\ufffd".encode())
+    valid = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    return text if valid >= 10 * stray else None
 
 
 def _parse_date_line(line: str) -> tuple[int, int] | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from readinglist.core import notes
 from readinglist.core.clock import parse_iso
-from readinglist.core.database import in_chunks
+from readinglist.core.database import in_chunks, possible_id
 from readinglist.core.records import Paper, Sighting
 
 # A record's group-wide flags: its own, or any record hidden under it.
@@ -105,7 +105,7 @@ def count(cur: sqlite3.Cursor, where: PaperFilter = PaperFilter()) -> int:
 def load(cur: sqlite3.Cursor, ids: Sequence[int]) -> list[Paper]:
     """Load papers by id, in the order given. Visible papers come with their group combined."""
     loaded: dict[int, Paper] = {}
-    for _, chunk in in_chunks(list(dict.fromkeys(ids))):
+    for _, chunk in in_chunks([i for i in dict.fromkeys(ids) if possible_id(i)]):
         loaded.update(_load_chunk(cur, chunk))
     return [loaded[i] for i in ids if i in loaded]
 

@@ -235,3 +235,17 @@ def test_infer_year_gives_up_before_the_calendar_starts() -> None:
     with pytest.raises(ValueError):
         infer_year(2, 29, dt.date(1, 1, 5))
     assert infer_year(2, 29, dt.date(2026, 11, 29)) == 2024
+
+
+def test_utf8_with_a_stray_byte_stays_utf8(tmp_path: Path) -> None:
+    """One undecodable byte must not turn every quote and dash of the file into mojibake."""
+    titles = [f"Paper {n}: \u201cquoted\u201d \u2013 results" for n in range(1, 6)]
+    text = dump(("Mar 14", [(t, ABSTRACT_A) for t in titles]))
+    data = text.encode("utf-8").replace(b"Paper 3", b"Paper\xff3")
+    path = tmp_path / "stray.txt"
+    path.write_bytes(data)
+    parsed = read_dump(path)
+    assert parsed.encoding == "utf-8"
+    assert [e.title for e in parsed.entries] == [
+        t.replace("Paper 3", "Paper\ufffd3") for t in titles
+    ]
