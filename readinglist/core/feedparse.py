@@ -125,8 +125,10 @@ def decode(path: Path, data: bytes, partial: bool = False) -> tuple[str, str]:
     except UnicodeDecodeError:
         if encoding == "utf-16":
             raise BadDumpError(path, "damaged UTF-16 text") from None
-        text = _mostly_utf8(body)
-        if text is None:
+        mostly_utf8 = _mostly_utf8(body)
+        if mostly_utf8 is not None:
+            text = mostly_utf8
+        else:
             # Old text editors saved Windows-1252; Latin-1 decodes any byte: the last resort.
             try:
                 text, encoding = body.decode("cp1252"), "cp1252"
