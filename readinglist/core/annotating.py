@@ -56,7 +56,7 @@ def set_flag(cur: sqlite3.Cursor, ids: Iterable[int], flag: str, value: bool) ->
         ("read", True): "marked read",
         ("read", False): "marked unread",
     }[(flag, value)]
-    return Change(papers=frozenset(groups), message=f"{word} {_count(groups)}")
+    return Change(papers=frozenset(groups) | set(targets), message=f"{word} {_count(groups)}")
 
 
 def _count(groups: Sequence[int]) -> str:
@@ -94,7 +94,9 @@ def remove_tags(cur: sqlite3.Cursor, ids: Iterable[int], names: Iterable[str]) -
     _touch(cur, groups)
     searchindex.refresh_annotations(cur, members)
     return Change(
-        papers=frozenset(groups), tags=True, message=f"untagged {_count(groups)} {', '.join(tags)}"
+        papers=frozenset(groups) | set(members),
+        tags=True,
+        message=f"untagged {_count(groups)} {', '.join(tags)}",
     )
 
 
@@ -128,7 +130,9 @@ def set_note(cur: sqlite3.Cursor, paper_id: int, text: str) -> Change:
     rows = [(new[m], now, m) for m in changed]
     cur.executemany("UPDATE paper SET note = ?, updated_at = ? WHERE id = ?", rows)
     searchindex.refresh_annotations(cur, changed)
-    return Change(papers=frozenset({group}), message="note saved" if text else "note cleared")
+    return Change(
+        papers=frozenset({group, paper_id}), message="note saved" if text else "note cleared"
+    )
 
 
 @dataclass(frozen=True)
@@ -183,4 +187,4 @@ def restore(cur: sqlite3.Cursor, snap: Snapshot) -> Change:
     # The index holds tags and notes, not stars: an undo of a star re-indexes nothing.
     searchindex.refresh_annotations(cur, [r[0] for r in differ if now_rows[r[0]][3:] != r[3:]])
     groups = duplicates.groups_of(cur, ids)
-    return Change(papers=frozenset(groups), tags=True, message="restored")
+    return Change(papers=frozenset(groups) | set(ids), tags=True, message="restored")

@@ -4,7 +4,8 @@ Each record keeps its own note, so that a split can give a record back exactly i
 visible paper shows its own note, then the notes of its hidden records that it does not already
 hold: once the user edits the paper's note, the text as typed is stored on the visible record,
 and a hidden record's note that the text still holds whole (as paragraphs of its own) stays on
-that record too, for a split to give back, without being shown twice.
+that record too, for a split to give back, without being shown twice. No note is ever shown
+twice, whichever record of the group holds it.
 """
 
 from __future__ import annotations
@@ -47,5 +48,13 @@ def without(text: str, part: str) -> str:
 
 
 def shown(own: str, hidden: Iterable[str]) -> str:
-    """The note a visible paper shows: its own, then its hidden records' it does not hold."""
-    return SEPARATOR.join(n for n in (own, *(h for h in hidden if not holds(own, h))) if n)
+    """The note a visible paper shows: its own, then its hidden records', each once, leaving
+    out any that another record's note holds (the record that holds them may have been the
+    visible one when the user typed them)."""
+    parts = [n for n in (own, *hidden) if n]
+    kept: list[str] = []
+    for note in parts:
+        held = any(len(other) > len(note) and holds(other, note) for other in parts)
+        if not held and note not in kept:
+            kept.append(note)
+    return SEPARATOR.join(kept)

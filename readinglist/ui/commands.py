@@ -111,7 +111,7 @@ class Commands:
         if len(ids) < 2:
             self.w.show_error("Select two or more papers to merge (Shift or Ctrl + click).")
             return
-        self.w.ops.merge(ids)
+        self.w.merge_papers(ids)
 
     def split(self) -> None:
         ids = self._selected()
@@ -120,9 +120,9 @@ class Commands:
             return
         paper = papers[0]
         if paper.duplicate_of is not None:
-            self.w.ops.split(paper.id)
+            self.w.split_record(paper.id)
         elif len(paper.hidden_ids) == 1:
-            self.w.ops.split(paper.hidden_ids[0])
+            self.w.split_record(paper.hidden_ids[0])
         elif paper.hidden_ids:
             self.w.show_error(
                 "This paper has several hidden records: use Split next to the one "

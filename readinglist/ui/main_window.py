@@ -141,8 +141,8 @@ class MainWindow(QMainWindow):
         self.detail.tagsAdded.connect(self.ops.add_tags)
         self.detail.tagRemoved.connect(lambda ids, name: self.ops.remove_tags(ids, [name]))
         self.detail.noteSaved.connect(self.ops.set_note)
-        self.detail.splitRequested.connect(self.ops.split)
-        self.detail.mergeRequested.connect(self.ops.merge)
+        self.detail.splitRequested.connect(self.split_record)
+        self.detail.mergeRequested.connect(self.merge_papers)
         self.detail.leave.connect(self.view.setFocus)
         self.empty.importFilesClicked.connect(lambda: self.commands.import_files())
         self.empty.importFolderClicked.connect(lambda: self.commands.import_folder())
@@ -168,6 +168,14 @@ class MainWindow(QMainWindow):
         self.status.show_message(change.message)
         if change.tags:  # tags changed in bulk are re-read by the search index: now, in the back
             self.importer.prepare_search()
+
+    def split_record(self, record: int) -> None:
+        self.detail.note.flush()  # the note as typed belongs to the group before the split
+        self.ops.split(record)
+
+    def merge_papers(self, ids: list[int]) -> None:
+        self.detail.note.flush()  # the note as typed belongs to the papers before the merge
+        self.ops.merge(ids)
 
     def _on_busy(self, busy: bool) -> None:
         """While a big change runs on a worker, the pane's editors wait (see `operations`)."""

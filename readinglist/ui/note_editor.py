@@ -70,6 +70,8 @@ class NoteEditor(QWidget):
                 moved = self.editor.textCursor()
                 moved.setPosition(min(cursor, len(text)))
                 self.editor.setTextCursor(moved)
+        if not same:  # the editor's own Ctrl+Z must not bring one paper's text to another
+            self.editor.document().clearUndoRedoStacks()
         self.editor.setEnabled(paper_id is not None)
         if not same:
             self.state.setText("")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
+from readinglist.core.papers import PaperFilter
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.note_editor import SAVE_DELAY_MS
 
@@ -66,3 +69,91 @@ def test_undo_while_typing_saves_first_then_undoes(
     assert sample_library.get(paper).note == ""
     assert window.detail.note.editor.toPlainText() == ""
     assert sample_library.get(paper).starred  # only the note was undone
+
+
+def test_typing_a_hidden_records_note_keeps_every_keystroke(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    """The "Hidden duplicates" view edits a hidden record's own note: each save must leave the
+    editor as typed, so that the next keystrokes add to it."""
+    a, b = window.model.ids[:2]
+    window.ops.merge([a, b])
+    window.papers.set_filter(PaperFilter(only_hidden=True))
+    qtbot.waitUntil(lambda: window.model.ids == [b])
+    window.view.select_row(0)
+    type_note(qtbot, window, "abc")
+    qtbot.waitUntil(lambda: sample_library.get(b).note == "abc", timeout=SAVE_DELAY_MS * 5)
+    type_note(qtbot, window, "d")
+    qtbot.waitUntil(lambda: sample_library.get(b).note == "abcd", timeout=SAVE_DELAY_MS * 5)
+    type_note(qtbot, window, "e")
+    window.detail.note.flush()
+    assert sample_library.get(b).note == "abcde"
+    assert window.detail.note.editor.toPlainText() == "abcde"
+
+
+def test_splitting_while_typing_saves_the_note_first(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    a, b = window.model.ids[:2]
+    window.ops.set_note(a, "na")
+    window.ops.set_note(b, "nb")
+    window.ops.merge([a, b])
+    qtbot.waitUntil(lambda: b not in window.model.ids)
+    window.view.select_ids([a], a)
+    editor = window.detail.note.editor
+    editor.setFocus()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    type_note(qtbot, window, "mine")
+    qtbot.keyClick(
+        editor,
+        Qt.Key.Key_M,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    window.detail.note.flush()
+    assert sample_library.get(b).duplicate_of is None
+    assert (sample_library.get(a).note, sample_library.get(b).note) == ("na\n\nmine", "nb")
+
+
+def test_the_editors_own_undo_stays_with_its_paper(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    a, b = window.model.ids[:2]
+    window.view.select_ids([a], a)
+    editor = window.detail.note.editor
+    type_note(qtbot, window, "private thought on A")
+    editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    window.view.select_ids([b], b)
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    window.detail.note.flush()
+    assert sample_library.get(b).note == ""
+
+
+def test_a_note_is_shown_once_whichever_record_shows_the_group(
+    window: MainWindow, sample_library: Library
+) -> None:
+    a, c = window.model.ids[:2]
+    window.ops.set_note(c, "nc")
+    window.ops.merge([a, c])
+    window.ops.set_note(a, "my summary\n\nnc")
+    window.ops.merge([c, a])  # the group is now shown as c
+    assert sample_library.get(c).note == "my summary\n\nnc"
+
+
+def test_untagging_and_unstarring_a_hidden_record_shows_at_once(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    a, b = window.model.ids[:2]
+    window.ops.add_tags([b], ["x"])
+    window.ops.set_starred([b], True)
+    window.ops.merge([a, b])
+    window.papers.set_filter(PaperFilter(only_hidden=True))
+    qtbot.waitUntil(lambda: window.model.ids == [b])
+    window.view.select_row(0)
+    window.detail.tagRemoved.emit([b], "x")
+    window.commands.toggle_star()
+    row, stored = window.model.paper_at(0), sample_library.get(b)
+    assert (row.tags, row.starred) == (stored.tags, stored.starred) == ((), False)
