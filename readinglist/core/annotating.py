@@ -135,6 +135,22 @@ def set_note(cur: sqlite3.Cursor, paper_id: int, text: str) -> Change:
     )
 
 
+_Row = tuple[int, bool, bool, str, tuple[str, ...]]
+
+
+def _restored(before: _Row, now: _Row, aspect: str | None, tags: Sequence[str]) -> _Row:
+    """A record's annotations with `aspect` (all, if None) put back as they were `before`."""
+    if aspect is None:
+        return before
+    index = ASPECTS.index(aspect) + 1
+    if aspect != "tags" or not tags:
+        return (*now[:index], before[index], *now[index + 1 :])  # type: ignore[return-value]
+    named = {t.casefold() for t in tags}
+    kept = [t for t in now[4] if t.casefold() not in named]
+    back = [t for t in before[4] if t.casefold() in named]
+    return (*now[:4], tuple(sorted(kept + back, key=str.casefold)))
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The annotations of some records, exactly: (id, starred, read, note, tag names)."""
@@ -165,11 +181,24 @@ def snapshot(cur: sqlite3.Cursor, ids: Iterable[int]) -> Snapshot:
     return _annotations(cur, duplicates.members_of_groups(cur, duplicates.groups_of(cur, ids)))
 
 
-def restore(cur: sqlite3.Cursor, snap: Snapshot) -> Change:
-    """Put annotations back exactly as captured (only the records that differ are written)."""
+ASPECTS = ("starred", "read", "note", "tags")
+
+
+def restore(
+    cur: sqlite3.Cursor, snap: Snapshot, aspect: str | None = None, tags: Sequence[str] = ()
+) -> Change:
+    """Put annotations back as captured (only the records that differ are written).
+
+    With an `aspect`, only that one goes back (an undo of a star puts back the stars, and
+    leaves alone a note or tag written meanwhile, by another program say); for "tags", only
+    the `tags` named, if any.
+    """
+    if aspect is not None and aspect not in ASPECTS:
+        raise ValueError(aspect)
     ids = [r[0] for r in snap.rows]
     now_rows = dict(zip(ids, _annotations(cur, ids).rows, strict=True))
-    differ = [row for row in snap.rows if now_rows[row[0]] != row]
+    wanted = [_restored(row, now_rows[row[0]], aspect, tags) for row in snap.rows]
+    differ = [row for row in wanted if now_rows[row[0]] != row]
     now = now_iso()
     cur.executemany(
         "UPDATE paper SET starred = ?, read = ?, note = ?, updated_at = ? WHERE id = ?",

@@ -191,8 +191,12 @@ class Library:
         with self._reading() as cur:
             return annotating.snapshot(cur, ids)
 
-    def restore(self, snap: annotating.Snapshot) -> Change:
-        return self._write(lambda cur: annotating.restore(cur, snap))
+    def restore(
+        self, snap: annotating.Snapshot, aspect: str | None = None, tags: Sequence[str] = ()
+    ) -> Change:
+        """Put annotations back as `snapshot` captured them: all, or one aspect ("starred",
+        "read", "note", "tags", and for tags only those named): see `annotating.restore`."""
+        return self._write(lambda cur: annotating.restore(cur, snap, aspect, tags))
 
     # -- duplicates --------------------------------------------------------------------------------
 

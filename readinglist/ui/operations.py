@@ -29,6 +29,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QUndoStack
 
+from readinglist.core.annotating import Snapshot
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.core.papers import PaperFilter
@@ -127,10 +128,22 @@ class Operations(QObject):
         self.failed.emit(message)
 
     def _annotate(
-        self, text: str, ids: Sequence[int], apply: Callable[[], Change], note_of: int | None = None
+        self,
+        text: str,
+        ids: Sequence[int],
+        apply: Callable[[], Change],
+        aspect: str,
+        tags: Sequence[str] = (),
+        note_of: int | None = None,
     ) -> bool:
-        """Apply an annotation change, with a snapshot of the papers' groups as its undo."""
-        return self._undoable(text, ids, self.lib.snapshot, self.lib.restore, apply, note_of)
+        """Apply an annotation change, with a snapshot of the papers' groups as its undo. The
+        undo puts back only what the change was about (`aspect`, and the `tags` it named): what
+        was written meanwhile by another program, or to the other aspects, stays."""
+
+        def undo(before: Snapshot) -> Change:
+            return self.lib.restore(before, aspect, tags)
+
+        return self._undoable(text, ids, self.lib.snapshot, undo, apply, note_of)
 
     def _undoable(
         self,
@@ -191,7 +204,9 @@ class Operations(QObject):
     def set_starred(self, ids: Sequence[int], value: bool) -> None:
         if ids:
             verb, call = ("Star", self.lib.star) if value else ("Unstar", self.lib.unstar)
-            self._annotate(f"{verb} {papers_label(len(ids))}", ids, lambda: call(list(ids)))
+            self._annotate(
+                f"{verb} {papers_label(len(ids))}", ids, lambda: call(list(ids)), "starred"
+            )
 
     def set_read(self, ids: Sequence[int], value: bool) -> None:
         if ids:
@@ -200,17 +215,17 @@ class Operations(QObject):
                 if value
                 else ("Mark unread", self.lib.mark_unread)
             )
-            self._annotate(f"{verb} {papers_label(len(ids))}", ids, lambda: call(list(ids)))
+            self._annotate(f"{verb} {papers_label(len(ids))}", ids, lambda: call(list(ids)), "read")
 
     def add_tags(self, ids: Sequence[int], tags: Sequence[str]) -> None:
         if ids and tags:
             text = f"Tag {papers_label(len(ids))} {', '.join(tags)}"
-            self._annotate(text, ids, lambda: self.lib.tag(list(ids), list(tags)))
+            self._annotate(text, ids, lambda: self.lib.tag(list(ids), list(tags)), "tags", tags)
 
     def remove_tags(self, ids: Sequence[int], tags: Sequence[str]) -> None:
         if ids and tags:
             text = f"Untag {papers_label(len(ids))} {', '.join(tags)}"
-            self._annotate(text, ids, lambda: self.lib.untag(list(ids), list(tags)))
+            self._annotate(text, ids, lambda: self.lib.untag(list(ids), list(tags)), "tags", tags)
 
     def set_note(self, paper_id: int, text: str) -> None:
         if self.busy_with is not None:
@@ -223,6 +238,7 @@ class Operations(QObject):
             f"Edit the note of paper {paper_id}",
             [paper_id],
             lambda: self.lib.set_note(paper_id, text),
+            "note",
             note_of=paper_id,
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from threading import get_ident
 
 import pytest
@@ -289,3 +290,32 @@ def test_a_note_held_during_a_big_change_is_saved_when_the_window_closes(
     assert sample_library.get(paper).note == ""
     window.close()
     assert sample_library.get(paper).note == "last words"
+
+
+def test_an_undo_puts_back_only_what_its_change_was_about(
+    window: MainWindow, sample_library: Library, db_path: Path
+) -> None:
+    """Another program writes to the paper between the window's change and its undo."""
+    paper = window.model.ids[0]
+    window.ops.set_starred([paper], True)
+    window.ops.add_tags([paper], ["mine"])
+    with Library.open(db_path) as other:
+        other.set_note(paper, "written elsewhere")
+        other.tag([paper], ["theirs"])
+        other.mark_read([paper])
+    window.commands.undo()  # the tag "mine"
+    got = sample_library.get(paper)
+    assert (got.tags, got.starred, got.read, got.note) == (
+        ("theirs",),
+        True,
+        True,
+        "written elsewhere",
+    )
+    window.commands.undo()  # the star
+    got = sample_library.get(paper)
+    assert (got.tags, got.starred, got.read, got.note) == (
+        ("theirs",),
+        False,
+        True,
+        "written elsewhere",
+    )
