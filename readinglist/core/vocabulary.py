@@ -83,15 +83,18 @@ class Vocabulary:
     from_annotations: dict[str, int] = field(default_factory=dict)
     extra: dict[str, int] = field(default_factory=dict)  # both of the above, summed
     extra_terms: list[str] = field(default_factory=list)  # sorted
+    # The text hash of the record at max_rowid: if another one stands there now (a library put
+    # back from a backup, then imported into), records it counted changed: read afresh.
+    last_record: str = ""
 
     def patched(self, signature: bytes, max_rowid: int, from_records: dict[str, int],
-                from_annotations: dict[str, int]) -> Vocabulary:  # fmt: skip
+                from_annotations: dict[str, int], last_record: str) -> Vocabulary:  # fmt: skip
         extra = dict(from_records)
         for word, count in from_annotations.items():
             extra[word] = extra.get(word, 0) + count
         return replace(self, signature=signature, max_rowid=max_rowid, from_records=from_records,
                        from_annotations=from_annotations, extra=extra,
-                       extra_terms=sorted(extra))  # fmt: skip
+                       extra_terms=sorted(extra), last_record=last_record)  # fmt: skip
 
     @property
     def n_docs(self) -> int:
@@ -174,7 +177,15 @@ def _build(cur: sqlite3.Cursor, signature: bytes, max_rowid: int) -> Vocabulary:
     backwards = sorted(t[::-1] for t in terms if len(t) >= 3 and t.isalpha())
     cumulative = array("q", [0])
     cumulative.extend(itertools.accumulate(docs))
-    return Vocabulary(signature, max_rowid, terms, docs, cumulative, backwards)
+    return Vocabulary(
+        signature, max_rowid, terms, docs, cumulative, backwards,
+        last_record=_record_at(cur, max_rowid),
+    )  # fmt: skip
+
+
+def _record_at(cur: sqlite3.Cursor, rowid: int) -> str:
+    row = cur.execute("SELECT text_hash FROM paper WHERE id = ?", (rowid,)).fetchone()
+    return str(row[0]) if row else ""
 
 
 def _word_counts(rows: Iterable[tuple[str | None, ...]], counts: dict[str, int]) -> dict[str, int]:
@@ -188,19 +199,22 @@ def _word_counts(rows: Iterable[tuple[str | None, ...]], counts: dict[str, int])
 
 def _patch(cur: sqlite3.Cursor, vocab: Vocabulary, signature: bytes, max_rowid: int
            ) -> Vocabulary:  # fmt: skip
-    """The vocabulary with the words that arrived since: new records' words or, when only tags
-    or notes changed, those of all tags and notes (a scan of some 50 ms at 100k papers)."""
+    """The vocabulary with the words that arrived since: new records' words, and those of all
+    tags and notes counted afresh (they may have changed too: a scan of some 50 ms at 100k)."""
+    from_records = vocab.from_records
     if max_rowid > vocab.max_rowid:
         new_records = cur.execute(
             "SELECT title, abstract, tags, note FROM paper_fts WHERE rowid > ?",
             (vocab.max_rowid,),
         )
         from_records = _word_counts(new_records, vocab.from_records)
-        return vocab.patched(signature, max_rowid, from_records, vocab.from_annotations)
     annotations = cur.execute(
         "SELECT name FROM tag UNION ALL SELECT note FROM paper WHERE note > ''"
     )
-    return vocab.patched(signature, max_rowid, vocab.from_records, _word_counts(annotations, {}))
+    from_annotations = _word_counts(annotations, {})
+    return vocab.patched(
+        signature, max_rowid, from_records, from_annotations, _record_at(cur, max_rowid)
+    )
 
 
 def _library_key(cur: sqlite3.Cursor) -> str:
@@ -214,10 +228,11 @@ def _fingerprint(cur: sqlite3.Cursor) -> str:
     return "/".join(row) if row else ""
 
 
-def _stale(vocab: Vocabulary, max_rowid: int) -> bool:
+def _stale(cur: sqlite3.Cursor, vocab: Vocabulary, max_rowid: int) -> bool:
     """Whether to read the vocabulary afresh rather than patch it."""
     return (
         max_rowid < vocab.max_rowid  # records gone: another library, or a rebuilt index
+        or _record_at(cur, vocab.max_rowid) != vocab.last_record  # records it counted changed
         or max_rowid - vocab.max_rowid > vocab.n_docs // 5
         or len(vocab.from_records) > _EXTRA_WORDS
     )
@@ -251,7 +266,7 @@ def _renew(cur: sqlite3.Cursor, vocab: Vocabulary | None, on_disk: Path | None,
         vocab = _load(on_disk, _fingerprint(cur))
         if vocab is not None and vocab.signature == signature:
             return vocab, False
-    if vocab is not None and not _stale(vocab, max_rowid):
+    if vocab is not None and not _stale(cur, vocab, max_rowid):
         return _patch(cur, vocab, signature, max_rowid), True
     return _build(cur, signature, max_rowid), True
 
@@ -284,6 +299,7 @@ def _save(path: Path, vocab: Vocabulary, fingerprint: str) -> None:
         "sizes": [len(terms), len(backwards), len(docs)],
         "from_records": vocab.from_records,
         "from_annotations": vocab.from_annotations,
+        "last_record": vocab.last_record,
     }
     blob = _FORMAT + json.dumps(header).encode() + b"\n" + terms + backwards + docs
     with contextlib.suppress(OSError):  # a cache that cannot be written (read-only, full disk)
@@ -317,6 +333,7 @@ def _load(path: Path, fingerprint: str) -> Vocabulary | None:
                 {str(k): int(v) for k, v in header[name].items()}
                 for name in ("from_records", "from_annotations")
             )
+            last_record = str(header["last_record"])
             if len(docs) != len(terms) or file.read(1):
                 return None
     # Missing or damaged (whatever the damage: it is only a cache): read afresh.
@@ -325,4 +342,4 @@ def _load(path: Path, fingerprint: str) -> Vocabulary | None:
     cumulative = array("q", [0])
     cumulative.extend(itertools.accumulate(docs))
     vocab = Vocabulary(signature, max_rowid, terms, docs, cumulative, backwards)
-    return vocab.patched(signature, max_rowid, from_records, from_annotations)
+    return vocab.patched(signature, max_rowid, from_records, from_annotations, last_record)

@@ -159,3 +159,48 @@ def test_a_restored_backup_changed_otherwise_never_uses_the_copy(
         restored.set_note(paper, "thoughts on holography entanglement")
         assert read_vocabulary(restored).doc_count("holography") >= 1
         assert [p.id for p in restored.search("holograpy", limit=1)] == [paper]
+
+
+def test_a_tag_added_before_an_import_is_found_by_prefix_and_typo(
+    sample_library: Library, tmp_path: Path
+) -> None:
+    """Tags (or notes) changed and records added between two searches: both are counted."""
+    lib, paper = sample_library, sample_library.ids()[4]
+    read_vocabulary(lib)
+    lib.tag([paper], ["xylophonic"])
+    lib.import_paths([write_dump(tmp_path / "new", "new.txt", [("Fresh Paper Title", FILLER)])])
+    assert read_vocabulary(lib).doc_count("xylophonic") >= 1
+    assert paper in [p.id for p in lib.search("xylo", limit=5)]
+    assert paper in [p.id for p in lib.search("xylophonik", limit=5)]
+
+
+def test_a_restored_backup_imported_into_never_uses_the_copy(
+    tmp_path: Path, sample_files: list[Path]
+) -> None:
+    """The copy was saved for records that, after a backup was put back and other dumps were
+    imported, stand at the same ids with other texts: it must be read afresh."""
+    first, second, *_ = sample_files
+    with Library.open(tmp_path / "count.sqlite") as scratch:
+        scratch.import_paths([first])
+        before = len(scratch.ids())
+        scratch.import_paths([second])
+        added = len(scratch.ids()) - before  # the ids the second dump takes after the first
+    path = tmp_path / "lib.sqlite"
+    with Library.open(path) as lib:
+        lib.import_paths([first])
+        lib.db.backup(tmp_path / "backup.sqlite")
+        # A few fewer than the second dump adds: so few new ids that a patch would be tried.
+        others = [(f"Unrelated Paper Number {n}", FILLER) for n in range(added - 3)]
+        lib.import_paths([write_dump(tmp_path / "adv", "adv.txt", others)])
+        read_vocabulary(lib)  # saved up to the adv records
+    vocabulary._cache.clear()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(tmp_path / "backup.sqlite", path)
+    with Library.open(path) as restored:
+        restored.import_paths([second])  # its records take the ids the others had, and more
+        vocab = read_vocabulary(restored)
+        with restored.db.read() as conn:
+            fresh = vocabulary._build(raw_cursor(conn), b"", 0)
+        assert vocab.terms == fresh.terms and list(vocab.docs) == list(fresh.docs)
+        assert not vocab.extra  # read afresh, not patched onto the other records' words
