@@ -193,7 +193,9 @@ def search_ids(
     # Words most papers have ("for", "data", "model") filter little and cost much: every match
     # of the rarer words is looked up in their long doclists, page by page. They only rank: the
     # title check reads them, and papers are taken to have them somewhere.
-    core = [g for g in known if g.docs <= _COMMON * state.n_docs] or known[:1]
+    # Every paper with all the words (`limit=None`, an export) must really have them all.
+    core = known if limit is None else [g for g in known if g.docs <= _COMMON * state.n_docs]
+    core = core or known[:1]
     state.assumed = sum(g.bit for g in known if g not in core)
     # 1. Every word, anywhere: all of them, unless there are `want` or more.
     state.run(core, 2)

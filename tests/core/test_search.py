@@ -393,3 +393,13 @@ def test_any_text_is_a_safe_query(shared_library: Library, text: str) -> None:
     found = hits(shared_library, text, 20, starred=False)
     assert len(found) <= 20
     assert len({pid for pid, _ in found}) == len(found)  # every paper once
+
+
+def test_every_paper_with_all_the_words_means_all_the_words(sample_library: Library) -> None:
+    """An export by query (limit=None) takes the papers with every word, a common one too."""
+    found = sample_library.search("language codebook", limit=None)
+    assert found
+    for paper in found:
+        text = vocabulary.words(" ".join([paper.title, paper.abstract, *paper.tags, paper.note]))
+        for word in ("language", "codebook"):  # the word, or a longer one it starts
+            assert any(w.startswith(word) for w in text), (word, paper.title)
