@@ -90,10 +90,15 @@ def _screenshot(app: QApplication, window: MainWindow, target: Path) -> int:
     def capture() -> None:
         # One more turn of the event loop so that the first rows are painted.
         def grab() -> None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            ok = window.grab().save(str(target), "PNG")
-            if not ok:
-                print(f"error: cannot write {target}", file=sys.stderr)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # in a Qt callback an exception would not end the run
+                print(f"error: cannot write {target}: {exc.strerror}", file=sys.stderr)
+                ok = False
+            else:
+                ok = window.grab().save(str(target), "PNG")
+                if not ok:
+                    print(f"error: cannot write {target}", file=sys.stderr)
             result["code"] = 0 if ok else 1
             window.close()
             app.quit()

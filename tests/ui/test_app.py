@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,22 @@ def test_screenshot_of_an_empty_library_and_a_bad_one(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_a_screenshot_that_cannot_be_written_is_one_error_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    shot = blocker / "inside" / "x.png"  # its folder would have to be made inside a file
+    started = time.monotonic()
+    result = run_gui(
+        "--db", str(tmp_path / "new.sqlite"), "gui", "--screenshot", str(shot), tmp_path=tmp_path
+    )
+    assert result.returncode == 1
+    # (Qt's offscreen platform may say something of its own first.)
+    assert result.stderr.splitlines()[-1].startswith(f"error: cannot write {shot}")
+    assert "Traceback" not in result.stderr
+    assert time.monotonic() - started < 30  # not the 60 s of waiting for a library to load
 
 
 def test_qt_bindings_do_not_drop_references_to_none() -> None:
