@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from readinglist.core import dedup, notes, searchindex
+from readinglist.core import dedup
 from readinglist.core.clock import now_iso
 from readinglist.core.database import in_chunks, possible_id, raw_cursor
 from readinglist.core.errors import UnknownPaperError, UserError
@@ -447,7 +447,6 @@ def split(cur: sqlite3.Cursor, paper_id: int) -> Change:
         "INSERT OR IGNORE INTO cannot_link (paper_a, paper_b, created_at) VALUES (?, ?, ?)",
         [(min(paper_id, m), max(paper_id, m), now) for m in rest],
     )
-    _part_notes(cur, group, paper_id, rest)
     _show(cur, paper_id, now)
     if group == paper_id:
         # The visible record left: the rest need a new visible record of their own.
@@ -470,28 +469,6 @@ def split(cur: sqlite3.Cursor, paper_id: int) -> Change:
         tags=True,
         message=f"paper {paper_id} is now a paper of its own",
     )
-
-
-def _part_notes(cur: sqlite3.Cursor, group: int, leaving: int, rest: list[int]) -> None:
-    """A split record takes its own note with it: the group's note (stored on its visible
-    record, see `notes`) no longer holds it; or, when the visible record itself leaves, its
-    note no longer holds the notes of the records that stay."""
-    members = list({group, leaving, *rest})
-    note_of = dict(
-        cur.execute(
-            f"SELECT id, note FROM paper WHERE id IN ({','.join('?' * len(members))})", members
-        ).fetchall()
-    )
-    if leaving == group:
-        keeper, parts = leaving, [note_of[m] for m in rest]
-    else:
-        keeper, parts = group, [note_of[leaving]]
-    text = note_of[keeper]
-    for part in parts:
-        text = notes.without(text, part)
-    if text != note_of[keeper]:
-        cur.execute("UPDATE paper SET note = ? WHERE id = ?", (text, keeper))
-        searchindex.refresh_annotations(cur, [keeper])
 
 
 @dataclass(frozen=True)
@@ -536,7 +513,6 @@ class GroupingSnapshot:
     # (id, duplicate_of, dup_by, dup_reason, dup_title_score, dup_abstract_score)
     rows: tuple[tuple[int, int | None, str | None, str, float | None, float | None], ...]
     cannot: tuple[tuple[int, int, str], ...]  # cannot-link pairs touching those records
-    notes: tuple[tuple[int, str], ...] = ()  # (id, note): a split moves note text (`notes`)
 
 
 _GROUPING = "id, duplicate_of, dup_by, dup_reason, dup_title_score, dup_abstract_score"
@@ -552,12 +528,7 @@ def grouping_snapshot(cur: sqlite3.Cursor, ids: Iterable[int]) -> GroupingSnapsh
         f" WHERE paper_a IN ({marks}) OR paper_b IN ({marks})",
         members + members,
     ).fetchall()
-    note_rows = cur.execute(f"SELECT id, note FROM paper WHERE id IN ({marks})", members)
-    return GroupingSnapshot(
-        tuple(tuple(r) for r in rows),
-        tuple(tuple(r) for r in cannot),
-        tuple(tuple(r) for r in note_rows),
-    )
+    return GroupingSnapshot(tuple(tuple(r) for r in rows), tuple(tuple(r) for r in cannot))
 
 
 def restore_grouping(cur: sqlite3.Cursor, snap: GroupingSnapshot) -> Change:
@@ -576,10 +547,6 @@ def restore_grouping(cur: sqlite3.Cursor, snap: GroupingSnapshot) -> Change:
         "INSERT OR IGNORE INTO cannot_link (paper_a, paper_b, created_at) VALUES (?, ?, ?)",
         snap.cannot,
     )
-    current = dict(cur.execute(f"SELECT id, note FROM paper WHERE id IN ({marks})", ids))
-    renoted = [(note, paper_id) for paper_id, note in snap.notes if current[paper_id] != note]
-    cur.executemany("UPDATE paper SET note = ? WHERE id = ?", renoted)
-    searchindex.refresh_annotations(cur, [paper_id for _, paper_id in renoted])
     # Records an import hid under one of these since the snapshot follow it if it is hidden
     # again: nothing is ever hidden under a hidden record.
     moved = cur.execute(

@@ -5,7 +5,9 @@ visible paper shows its own note, then the notes of its hidden records that it d
 hold: once the user edits the paper's note, the text as typed is stored on the visible record,
 and a hidden record's note that the text still holds whole (as paragraphs of its own) stays on
 that record too, for a split to give back, without being shown twice. No note is ever shown
-twice, whichever record of the group holds it.
+twice, whichever record of the group holds it. A split takes nothing out of the visible
+record's note: the text as the user typed it stays whole (a paragraph there may be the user's
+own words, equal to the leaving record's note by chance), so no word is ever lost.
 """
 
 from __future__ import annotations
@@ -32,19 +34,6 @@ def paragraph_at(text: str, part: str) -> int:
 
 def holds(text: str, part: str) -> bool:
     return paragraph_at(text, part) >= 0
-
-
-def without(text: str, part: str) -> str:
-    """`text` without the paragraphs of `part` (once), the paragraphs around it joined again."""
-    at = paragraph_at(text, part)
-    if at < 0:
-        return text
-    before, after = text[:at], text[at + len(part) :]
-    if after.startswith(SEPARATOR):
-        after = after[len(SEPARATOR) :]
-    elif before.endswith(SEPARATOR):
-        before = before[: -len(SEPARATOR)]
-    return before + after
 
 
 def shown(own: str, hidden: Iterable[str]) -> str:

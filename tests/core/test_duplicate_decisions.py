@@ -213,7 +213,7 @@ def test_recheck_never_joins_two_groups_the_user_merged_separately(
     assert change.message == "0 records regrouped"
 
 
-def test_a_note_written_on_a_merged_paper_is_kept_as_typed_and_a_split_parts_it(
+def test_a_note_written_on_a_merged_paper_is_kept_as_typed_and_a_split_loses_nothing(
     two_papers: tuple[Library, int, int],
 ) -> None:
     lib, x, y = two_papers
@@ -224,8 +224,33 @@ def test_a_note_written_on_a_merged_paper_is_kept_as_typed_and_a_split_parts_it(
     lib.set_note(x, typed)
     assert lib.get(x).note == typed  # shown as typed, nothing moved
     lib.split(y)
-    assert lib.get(y).note == "note on y"
-    assert lib.get(x).note == "note on x\n\nadded on the merged paper"
+    assert lib.get(y).note == "note on y"  # its own note back
+    assert lib.get(x).note == typed  # the text as typed, whole
+
+
+def test_a_split_never_takes_text_the_visible_record_had(
+    two_papers: tuple[Library, int, int],
+) -> None:
+    """Both records had the same note before the merge: the split leaves each its own."""
+    lib, x, y = two_papers
+    lib.set_note(x, "TODO: read")
+    lib.set_note(y, "TODO: read")
+    lib.merge([x, y])
+    assert lib.get(x).note == "TODO: read"  # shown once
+    lib.split(y)
+    assert (lib.get(x).note, lib.get(y).note) == ("TODO: read", "TODO: read")
+
+
+def test_undoing_a_merge_leaves_a_note_written_since(
+    two_papers: tuple[Library, int, int], db_path: Path
+) -> None:
+    lib, x, y = two_papers
+    before = lib.grouping_snapshot([x, y])
+    lib.merge([x, y])
+    with Library.open(db_path) as other:
+        other.set_note(x, "written elsewhere")
+    lib.restore_grouping(before)
+    assert lib.get(x).note == "written elsewhere"
 
 
 def test_a_note_part_edited_on_the_merged_paper_stays_with_it(

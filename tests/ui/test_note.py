@@ -113,7 +113,7 @@ def test_splitting_while_typing_saves_the_note_first(
     )
     window.detail.note.flush()
     assert sample_library.get(b).duplicate_of is None
-    assert (sample_library.get(a).note, sample_library.get(b).note) == ("na\n\nmine", "nb")
+    assert (sample_library.get(a).note, sample_library.get(b).note) == ("na\n\nnb\n\nmine", "nb")
 
 
 def test_the_editors_own_undo_stays_with_its_paper(
