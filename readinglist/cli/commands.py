@@ -12,6 +12,7 @@ from readinglist.core.importer import ImportSummary
 from readinglist.core.library import Library
 from readinglist.core.papers import PaperFilter
 from readinglist.core.records import Change
+from readinglist.core.texts import storable
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,11 +46,16 @@ def _print_summary(s: ImportSummary) -> None:
     )
 
 
+def _tag_argument(tag: str | None) -> str | None:
+    """A tag named on the command line, as `tag` stored it (bytes that are not UTF-8 as U+FFFD)."""
+    return None if tag is None else storable(tag)
+
+
 def _filter(args: argparse.Namespace) -> PaperFilter:
     return PaperFilter(
         starred=args.starred,
         unread=args.unread,
-        tag=args.tag,
+        tag=_tag_argument(args.tag),
         include_hidden=getattr(args, "all", False),
     )
 
@@ -161,7 +167,7 @@ def _search(lib: Library, args: argparse.Namespace) -> int:
 def _export(lib: Library, args: argparse.Namespace) -> int:
     for paper_id in args.ids or ():
         lib.get(paper_id)  # an unknown id is an error, not an empty export
-    where = PaperFilter(starred=args.starred, unread=args.unread, tag=args.tag,
+    where = PaperFilter(starred=args.starred, unread=args.unread, tag=_tag_argument(args.tag),
                         ids=tuple(args.ids) if args.ids else None)  # fmt: skip
     count = lib.export(
         args.format,

@@ -233,7 +233,7 @@ def parse_text(path: Path, text: str) -> list[Entry]:
                 paragraph.line,
             )
         date = _parse_date_line(paragraph.text) if "\n" not in paragraph.text else None
-        if date is None and _is_impossible_date_line(paragraph.text):
+        if date is None and "\n" not in paragraph.text and _is_impossible_date_line(paragraph.text):
             raise BadDumpError(path, f"'{paragraph.text}' is not a date", paragraph.line)
         if date is not None:
             if current is not None:

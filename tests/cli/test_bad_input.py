@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import sqlite3
 import stat
@@ -156,3 +157,15 @@ def test_export_writes_through_a_link_with_the_usual_mode(
     code, _, err = run(capsys, imported, "export", "--format", "csv", "-o", str(fresh))
     assert code == 0, err
     assert stat.S_IMODE(fresh.stat().st_mode) & 0o044  # readable by others, as the umask says
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX arguments are bytes")
+def test_a_tag_with_bytes_that_are_not_utf8_filters_as_it_was_stored(
+    capsys: pytest.CaptureFixture[str], imported: Path
+) -> None:
+    odd = os.fsdecode(b"caf\xe9")
+    code, _, err = run(capsys, imported, "tag", "1", odd)
+    assert code == 0, err
+    code, out, err = run(capsys, imported, "list", "--tag", odd, "--json")
+    assert code == 0, err
+    assert [p["id"] for p in json.loads(out)] == [1]
