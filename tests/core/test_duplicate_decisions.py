@@ -213,13 +213,19 @@ def test_recheck_never_joins_two_groups_the_user_merged_separately(
     assert change.message == "0 records regrouped"
 
 
+def merged_with_notes(lib: Library, x: int, y: int, note_x: str, note_y: str) -> None:
+    """Give x and y their own notes ("" for none), then merge y under x."""
+    for paper, note in ((x, note_x), (y, note_y)):
+        if note:
+            lib.set_note(paper, note)
+    lib.merge([x, y])
+
+
 def test_a_note_written_on_a_merged_paper_is_kept_as_typed_and_a_split_loses_nothing(
     two_papers: tuple[Library, int, int],
 ) -> None:
     lib, x, y = two_papers
-    lib.set_note(x, "note on x")
-    lib.set_note(y, "note on y")
-    lib.merge([x, y])
+    merged_with_notes(lib, x, y, "note on x", "note on y")
     typed = "note on x\n\nnote on y\n\nadded on the merged paper"
     lib.set_note(x, typed)
     assert lib.get(x).note == typed  # shown as typed, nothing moved
@@ -233,9 +239,7 @@ def test_a_split_never_takes_text_the_visible_record_had(
 ) -> None:
     """Both records had the same note before the merge: the split leaves each its own."""
     lib, x, y = two_papers
-    lib.set_note(x, "TODO: read")
-    lib.set_note(y, "TODO: read")
-    lib.merge([x, y])
+    merged_with_notes(lib, x, y, "TODO: read", "TODO: read")
     assert lib.get(x).note == "TODO: read"  # shown once
     lib.split(y)
     assert (lib.get(x).note, lib.get(y).note) == ("TODO: read", "TODO: read")
@@ -257,8 +261,7 @@ def test_a_note_part_edited_on_the_merged_paper_stays_with_it(
     two_papers: tuple[Library, int, int],
 ) -> None:
     lib, x, y = two_papers
-    lib.set_note(y, "note on y")
-    lib.merge([x, y])
+    merged_with_notes(lib, x, y, "", "note on y")
     lib.set_note(x, "note on y, corrected")
     lib.split(y)
     assert (lib.get(x).note, lib.get(y).note) == ("note on y, corrected", "")
@@ -268,9 +271,7 @@ def test_editing_a_hidden_records_note_changes_only_that_record(
     two_papers: tuple[Library, int, int],
 ) -> None:
     lib, x, y = two_papers
-    lib.set_note(x, "note on x")
-    lib.set_note(y, "note on y")
-    lib.merge([x, y])
+    merged_with_notes(lib, x, y, "note on x", "note on y")
     lib.set_note(y, "note on y, and more")  # the hidden record's own note, as it shows it
     assert lib.get(y).note == "note on y, and more"
     assert lib.get(x).note == "note on x\n\nnote on y, and more"
@@ -278,10 +279,11 @@ def test_editing_a_hidden_records_note_changes_only_that_record(
     assert (lib.get(x).note, lib.get(y).note) == ("note on x", "note on y, and more")
 
 
-def test_undoing_a_split_puts_the_notes_back(two_papers: tuple[Library, int, int]) -> None:
+def test_undoing_a_split_regroups_and_keeps_the_notes(
+    two_papers: tuple[Library, int, int],
+) -> None:
     lib, x, y = two_papers
-    lib.set_note(y, "note on y")
-    lib.merge([x, y])
+    merged_with_notes(lib, x, y, "", "note on y")
     lib.set_note(x, "note on y\n\nmine")
     before = lib.grouping_snapshot([y])
     lib.split(y)

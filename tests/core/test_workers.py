@@ -143,19 +143,27 @@ def test_a_script_without_a_main_guard_imports_in_workers(tmp_path: Path) -> Non
     assert done.stdout.split() == ["12", "12"]
 
 
-def test_a_worker_failing_to_start_stops_those_started_before_it(
-    files: list[Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def recorded_starts(
+    monkeypatch: pytest.MonkeyPatch, fail_after: int | None = None
+) -> list[subprocess.Popen[bytes]]:
+    """The worker processes started from now on (and, after `fail_after` of them, none)."""
     started: list[subprocess.Popen[bytes]] = []
     real_start = workers._start_worker
 
-    def second_fails() -> subprocess.Popen[bytes]:
-        if started:
+    def start() -> subprocess.Popen[bytes]:
+        if fail_after is not None and len(started) >= fail_after:
             raise OSError("no more processes")
         started.append(real_start())
         return started[-1]
 
-    monkeypatch.setattr(workers, "_start_worker", second_fails)
+    monkeypatch.setattr(workers, "_start_worker", start)
+    return started
+
+
+def test_a_worker_failing_to_start_stops_those_started_before_it(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = recorded_starts(monkeypatch, fail_after=1)
     results = list(workers.prepared_dumps(files, None, workers=2))
     assert [(path, prepared) for path, prepared, _ in results] == in_process(files)
     assert started[0].poll() is not None  # not left running
@@ -164,17 +172,11 @@ def test_a_worker_failing_to_start_stops_those_started_before_it(
 def test_a_worker_whose_reader_thread_cannot_start_is_stopped(
     files: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started: list[subprocess.Popen[bytes]] = []
-    real_start = workers._start_worker
-
-    def recorded() -> subprocess.Popen[bytes]:
-        started.append(real_start())
-        return started[-1]
+    started = recorded_starts(monkeypatch)
 
     def no_thread(self: threading.Thread) -> None:
         raise RuntimeError("can't start new thread")
 
-    monkeypatch.setattr(workers, "_start_worker", recorded)
     monkeypatch.setattr(threading.Thread, "start", no_thread)
     results = list(workers.prepared_dumps(files, None, workers=2))
     assert [(path, prepared) for path, prepared, _ in results] == in_process(files)
