@@ -16,7 +16,6 @@ Goal (issue: export): 100,000 papers in seconds, not minutes.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import shutil
@@ -31,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.search_speed import library  # noqa: E402
+from benchmarks.sizes import run_over_sizes  # noqa: E402
 from readinglist import Library  # noqa: E402
 
 
@@ -75,12 +75,7 @@ def measure(n_papers: int, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    for n in args.sizes:
-        measure(n, args.repeat)
+    run_over_sizes(__doc__, measure, [10_000, 100_000])
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ database, no worker processes), as the median time per dump.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sqlite3
 import statistics
@@ -32,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.make_library import generate_library  # noqa: E402
+from benchmarks.sizes import run_over_sizes  # noqa: E402
 from readinglist import Library  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
@@ -125,12 +125,7 @@ def measure(n_papers: int, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    for n in args.sizes:
-        measure(n, args.repeat)
+    run_over_sizes(__doc__, measure, [10_000, 100_000])
 
 
 if __name__ == "__main__":

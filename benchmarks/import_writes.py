@@ -15,7 +15,6 @@ Runs alternate with the baseline of `import_speed.py`; the figures are medians.
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import statistics
 import sys
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.import_speed import baseline, library_files  # noqa: E402
+from benchmarks.sizes import run_over_sizes  # noqa: E402
 from readinglist import Library  # noqa: E402
 from readinglist.core.database import in_chunks, raw_cursor  # noqa: E402
 from readinglist.core.importer import ENTRIES_PER_TRANSACTION  # noqa: E402
@@ -183,12 +183,7 @@ def measure(n_papers: int, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    for n in args.sizes:
-        measure(n, args.repeat)
+    run_over_sizes(__doc__, measure, [100_000])
 
 
 if __name__ == "__main__":
