@@ -87,10 +87,7 @@ class Database:
 
     def _upgrade(self) -> None:
         with self.read() as conn:
-            version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
-            app_id = int(conn.exec_driver_sql("PRAGMA application_id").scalar_one())
-            tables = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one()
-        _refuse_unless_ours(self.path, app_id, version, tables)
+            version, tables = _refuse_unless_ours(self.path, raw_cursor(conn))
         if version == CURRENT_VERSION:
             return
         if tables:
@@ -183,17 +180,19 @@ def _check_is_ours(path: Path) -> None:
     except sqlite3.Error:
         return  # checked again once open (a read-only look may need files it cannot make)
     try:
-        app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
-        version = int(con.execute("PRAGMA user_version").fetchone()[0])
-        tables = int(con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+        _refuse_unless_ours(path, con.cursor())
     except sqlite3.Error:
         return
     finally:
         con.close()
-    _refuse_unless_ours(path, app_id, version, tables)
 
 
-def _refuse_unless_ours(path: Path, app_id: int, version: int, tables: int) -> None:
+def _refuse_unless_ours(path: Path, cur: sqlite3.Cursor) -> tuple[int, int]:
+    """Raise unless the database is a library this version can open (or empty); return its
+    schema version and how many tables it has."""
+    app_id = int(cur.execute("PRAGMA application_id").fetchone()[0])
+    version = int(cur.execute("PRAGMA user_version").fetchone()[0])
+    tables = int(cur.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
     if app_id != APPLICATION_ID and tables:
         raise DatabaseError(f"{path}: a SQLite database, but not a readinglist library")
     if version > CURRENT_VERSION:
@@ -201,6 +200,7 @@ def _refuse_unless_ours(path: Path, app_id: int, version: int, tables: int) -> N
             f"{path}: this library was written by a newer readinglist (schema {version}; "
             f"this version knows up to {CURRENT_VERSION}); upgrade readinglist to open it"
         )
+    return version, tables
 
 
 def _install_connection_hooks(engine: Engine) -> None:
