@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from readinglist._version import __version__
 from readinglist.cli import commands
@@ -44,8 +45,18 @@ def _year(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors, like every other error of the command.
+
+    argparse prints the whole usage before its error; the line points to `--help` instead.
+    Exit status 2, as for any command line that cannot be understood."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="readinglist",
         description="A reading list of research papers from daily feed dumps. "
         "Without a command, opens the window.",

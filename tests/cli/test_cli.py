@@ -124,6 +124,26 @@ def test_unknown_id_is_one_line_error(
     assert err == "error: no paper with id 99999\n"
 
 
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["show", "abc"], "error: argument ID: not a paper id: 'abc' (see: readinglist show"),
+        (["import", "--year", "2O24", "x.txt"], "error: argument --year: not a year: '2O24'"),
+        (["tag", "1"], "error: the following arguments are required: TAG"),
+        (["frobnicate"], "error: argument COMMAND: invalid choice: 'frobnicate'"),
+    ],
+)
+def test_a_command_line_that_cannot_be_understood_is_one_line(
+    capsys: pytest.CaptureFixture[str], db_path: Path, command: list[str], said: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(db_path), *command])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(said), err
+    assert not db_path.exists()  # nothing was opened, let alone changed
+
+
 def test_unknown_id_changes_nothing(capsys: pytest.CaptureFixture[str], imported: Path) -> None:
     first = run_json(capsys, imported, "list")[0]["id"]  # type: ignore[index]
     assert run(capsys, imported, "star", str(first), "99999")[0] == 1
