@@ -11,10 +11,22 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def one_line(text: str) -> str:
+    """`text` with anything unprintable (a newline in a file name, a stray byte) escaped, so
+    that a message stays one line whatever the names it quotes."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for c in text
+    )
+
+
 class UserError(Exception):
     """An error whose message is meant for the user: one line, no traceback."""
 
     def __init__(self, message: str) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.message = message
 

@@ -53,6 +53,16 @@ def test_a_file_name_that_is_not_utf8_imports(
     assert code == 0, err
 
 
+def test_a_bad_file_whose_name_has_a_newline_is_still_one_line(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "two\nlines.txt"
+    bad.write_text("not a feed dump at all\n", encoding="utf-8")
+    code, _, err = run(capsys, db_path, "import", str(bad))
+    assert code == 1 and one_error_line(err), err
+    assert err.startswith(f"error: {tmp_path}/two\\nlines.txt")
+
+
 def test_a_folder_that_cannot_be_read_is_refused(
     capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
