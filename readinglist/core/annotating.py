@@ -82,22 +82,44 @@ def remove_tags(cur: sqlite3.Cursor, ids: Iterable[int], names: Iterable[str]) -
     groups = duplicates.groups_of(cur, ids)
     members = duplicates.members_of_groups(cur, groups)
     tags = [clean_tag(n) for n in names]
-    rows = cur.execute(
+    tag_ids = [t for (t,) in cur.execute(
         f"SELECT id FROM tag WHERE name IN ({','.join('?' * len(tags))})", tags
-    ).fetchall()
+    )]  # fmt: skip
+    carrying = _records_carrying(cur, members, tag_ids)  # record -> its group
+    if not carrying:  # said plainly: a typo in a tag's name must not look like success
+        return Change(message=f"nothing untagged: no tag {', '.join(tags)} on {_count(groups)}")
     cur.executemany(
         "DELETE FROM paper_tag WHERE paper_id = ? AND tag_id = ?",
-        [(m, t) for m in members for (t,) in rows],
+        [(m, t) for m in carrying for t in tag_ids],
     )
     # A tag no paper carries any more is forgotten, so the sidebar and completion stay tidy.
     cur.execute("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM paper_tag)")
-    _touch(cur, groups)
-    searchindex.refresh_annotations(cur, members)
+    changed = sorted(set(carrying.values()))
+    _touch(cur, changed)
+    searchindex.refresh_annotations(cur, list(carrying))
     return Change(
-        papers=frozenset(groups) | set(members),
+        papers=frozenset(changed) | set(carrying),
         tags=True,
-        message=f"untagged {_count(groups)} {', '.join(tags)}",
+        message=f"untagged {_count(changed)} {', '.join(tags)}",
     )
+
+
+def _records_carrying(
+    cur: sqlite3.Cursor, records: Sequence[int], tag_ids: Sequence[int]
+) -> dict[int, int]:
+    """The records among these carrying any of these tags, each with its group."""
+    found: dict[int, int] = {}
+    if not tag_ids:
+        return found
+    tag_marks = ",".join("?" * len(tag_ids))
+    for marks, chunk in in_chunks(list(records)):
+        found.update(cur.execute(
+            "SELECT DISTINCT p.id, coalesce(p.duplicate_of, p.id) FROM paper_tag pt"
+            f" JOIN paper p ON p.id = pt.paper_id WHERE pt.tag_id IN ({tag_marks})"
+            f" AND pt.paper_id IN ({marks})",
+            [*tag_ids, *chunk],
+        ))  # fmt: skip
+    return found
 
 
 def _tag_id(cur: sqlite3.Cursor, name: str) -> int:

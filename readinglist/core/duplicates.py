@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -507,47 +507,66 @@ def list_groups(cur: sqlite3.Cursor, group: int | None = None) -> list[Duplicate
 
 
 @dataclass(frozen=True)
-class GroupingSnapshot:
-    """The duplicate decisions of some groups, exactly: for undoing a merge or a split."""
+class GroupingUndo:
+    """What undoing one merge or split needs: the grouping of its groups before it, and the
+    cannot-links it added and removed. Only those: one another program added or removed since
+    is left as it is (it is that program's user's decision), as is a record whose grouping
+    changed since (split elsewhere)."""
 
     # (id, duplicate_of, dup_by, dup_reason, dup_title_score, dup_abstract_score)
     rows: tuple[tuple[int, int | None, str | None, str, float | None, float | None], ...]
-    cannot: tuple[tuple[int, int, str], ...]  # cannot-link pairs touching those records
+    rows_after: tuple[tuple[object, ...], ...]  # the same records as the change left them
+    added: tuple[tuple[int, int], ...]  # cannot-link pairs the change made
+    removed: tuple[tuple[int, int, str], ...]  # cannot-link rows the change deleted
 
 
 _GROUPING = "id, duplicate_of, dup_by, dup_reason, dup_title_score, dup_abstract_score"
 
 
-def grouping_snapshot(cur: sqlite3.Cursor, ids: Iterable[int]) -> GroupingSnapshot:
-    """Capture the grouping of every record in the groups of these papers."""
+def with_undo(
+    cur: sqlite3.Cursor, ids: Iterable[int], regroup: Callable[[sqlite3.Cursor], Change]
+) -> tuple[Change, GroupingUndo]:
+    """Run a merge or split of these papers, and capture in the same transaction how to undo it."""
     members = sorted({m for g in {group_of(cur, i) for i in ids} for m in members_of(cur, g)})
     marks = ",".join("?" * len(members))
     rows = cur.execute(f"SELECT {_GROUPING} FROM paper WHERE id IN ({marks})", members).fetchall()
-    cannot = cur.execute(
-        "SELECT paper_a, paper_b, created_at FROM cannot_link"
-        f" WHERE paper_a IN ({marks}) OR paper_b IN ({marks})",
-        members + members,
-    ).fetchall()
-    return GroupingSnapshot(tuple(tuple(r) for r in rows), tuple(tuple(r) for r in cannot))
+    links = _cannot_links(cur)  # a few rows: one per pair of records the user split
+    change = regroup(cur)
+    after = _cannot_links(cur)
+    rows_after = cur.execute(f"SELECT {_GROUPING} FROM paper WHERE id IN ({marks})", members)
+    undo = GroupingUndo(
+        rows=tuple(tuple(r) for r in rows),
+        rows_after=tuple(tuple(r) for r in rows_after),
+        added=tuple(sorted(after.keys() - links.keys())),
+        removed=tuple((*pair, links[pair]) for pair in sorted(links.keys() - after.keys())),
+    )
+    return change, undo
 
 
-def restore_grouping(cur: sqlite3.Cursor, snap: GroupingSnapshot) -> Change:
-    """Put the captured grouping back exactly (records, reasons and cannot-links)."""
-    ids = [r[0] for r in snap.rows]
+def _cannot_links(cur: sqlite3.Cursor) -> dict[tuple[int, int], str]:
+    query = "SELECT paper_a, paper_b, created_at FROM cannot_link"
+    return {(a, b): created for a, b, created in cur.execute(query)}
+
+
+def undo_regroup(cur: sqlite3.Cursor, undo: GroupingUndo) -> Change:
+    """Put back the grouping a merge or split changed (records, reasons and its cannot-links)."""
+    ids = [r[0] for r in undo.rows]
     marks = ",".join("?" * len(ids))
+    # A record whose grouping changed since the change (split or merged elsewhere) stays as it is.
+    query = f"SELECT {_GROUPING} FROM paper WHERE id IN ({marks})"
+    now = {tuple(r) for r in cur.execute(query, ids)}
+    unchanged = {r[0] for r in undo.rows_after if r in now}
     cur.executemany(
         "UPDATE paper SET duplicate_of = ?, dup_by = ?, dup_reason = ?, dup_title_score = ?,"
         " dup_abstract_score = ? WHERE id = ?",
-        [(*r[1:], r[0]) for r in snap.rows],
+        [(*r[1:], r[0]) for r in undo.rows if r[0] in unchanged],
     )
-    cur.execute(
-        f"DELETE FROM cannot_link WHERE paper_a IN ({marks}) OR paper_b IN ({marks})", ids + ids
-    )
+    cur.executemany("DELETE FROM cannot_link WHERE paper_a = ? AND paper_b = ?", undo.added)
     cur.executemany(
         "INSERT OR IGNORE INTO cannot_link (paper_a, paper_b, created_at) VALUES (?, ?, ?)",
-        snap.cannot,
+        undo.removed,
     )
-    # Records an import hid under one of these since the snapshot follow it if it is hidden
+    # Records an import hid under one of these since the change follow it if it is hidden
     # again: nothing is ever hidden under a hidden record.
     moved = cur.execute(
         "SELECT h.id FROM paper h JOIN paper s ON s.id = h.duplicate_of"

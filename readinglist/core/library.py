@@ -213,13 +213,22 @@ class Library:
     def split(self, paper_id: int) -> Change:
         return self._write(lambda cur: duplicates.split(cur, paper_id))
 
-    def grouping_snapshot(self, ids: Iterable[int]) -> duplicates.GroupingSnapshot:
-        """The exact grouping of these papers' groups, for undoing a merge or split."""
-        with self._reading() as cur:
-            return duplicates.grouping_snapshot(cur, ids)
+    def merge_with_undo(self, ids: Sequence[int]) -> tuple[Change, duplicates.GroupingUndo]:
+        """`merge`, with what `undo_regroup` needs to put the earlier grouping back."""
+        return self._write(
+            lambda cur: duplicates.with_undo(cur, ids, lambda c: duplicates.merge(c, ids))
+        )
 
-    def restore_grouping(self, snap: duplicates.GroupingSnapshot) -> Change:
-        return self._write(lambda cur: duplicates.restore_grouping(cur, snap))
+    def split_with_undo(self, paper_id: int) -> tuple[Change, duplicates.GroupingUndo]:
+        """`split`, with what `undo_regroup` needs to put the earlier grouping back."""
+
+        def split(cur: sqlite3.Cursor) -> Change:
+            return duplicates.split(cur, paper_id)
+
+        return self._write(lambda cur: duplicates.with_undo(cur, [paper_id], split))
+
+    def undo_regroup(self, undo: duplicates.GroupingUndo) -> Change:
+        return self._write(lambda cur: duplicates.undo_regroup(cur, undo))
 
     def recheck_duplicates(self) -> Change:
         changed = self._write(duplicates.recheck)

@@ -4,12 +4,9 @@ Every operation returns nothing and announces what changed once, through `change
 `Change`, ARCHITECTURE.md habit 1): the window refreshes only what it names. A refused change
 (`UserError`) is announced through `failed` with its one-line message and is not pushed.
 
-Undo of merge and split uses the inverse operation, because the core has no snapshot of the
-grouping: a split is undone by merging the record back under the paper it was hidden under, a
-merge by splitting the records apart and merging each earlier group back together. Both give back
-the same papers, the same shown records and the same annotations; what differs is bookkeeping:
-the regrouped records are marked as merged by the user (a recheck keeps them together), and
-records of different earlier groups keep a cannot-link (a recheck never joins them).
+Undo of a merge or split puts back the grouping its groups had before it, exactly (which record
+is shown, the reasons, the user's earlier decisions), and reverses the "different papers" marks
+it made or removed; marks another program made meanwhile stay (`duplicates.with_undo`).
 
 A change to more than `BIG_SELECTION` papers (Ctrl+A in a large library: a couple of seconds at
 100,000 papers) runs on a worker, as do its undo and redo; until it is done, other changes are
@@ -30,6 +27,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QUndoStack
 
 from readinglist.core.annotating import Snapshot
+from readinglist.core.duplicates import GroupingUndo
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.core.papers import PaperFilter
@@ -167,6 +165,9 @@ class Operations(QObject):
 
         def done(outcome: tuple[S, Change]) -> None:
             before, change = outcome
+            if not (change.papers or change.structure or change.tags):
+                self._publish(change)  # nothing changed (untag of a tag none had): no undo step
+                return
 
             def undo() -> Change:
                 return restore(before)
@@ -248,13 +249,28 @@ class Operations(QObject):
         """Make these papers one paper, shown as the first of them."""
         ids = list(ids)
         text = f"Merge {papers_label(len(ids))} into paper {ids[0]}"
-        self._regroup(text, ids, lambda: self.lib.merge(ids))
+        self._regroup(text, ids, lambda: self.lib.merge_with_undo(ids))
 
     def split(self, record: int) -> None:
         """Show a hidden record (or the shown record of a group) as a paper of its own."""
         text = f"Split record {record} from its group"
-        self._regroup(text, [record], lambda: self.lib.split(record))
+        self._regroup(text, [record], lambda: self.lib.split_with_undo(record))
 
-    def _regroup(self, text: str, ids: Sequence[int], do: Callable[[], Change]) -> None:
-        """Run a merge or split; its undo puts the exact earlier grouping back."""
-        self._undoable(text, ids, self.lib.grouping_snapshot, self.lib.restore_grouping, do)
+    def _regroup(
+        self, text: str, ids: Sequence[int], do: Callable[[], tuple[Change, GroupingUndo]]
+    ) -> None:
+        """Run a merge or split; its undo puts the earlier grouping back.
+
+        What the undo needs is captured by the change itself, in its transaction; each redo
+        captures it again. `latest` carries it from the change to the undo."""
+        latest: list[GroupingUndo] = []
+
+        def apply() -> Change:
+            change, undo = do()
+            latest[:] = [undo]
+            return change
+
+        def undo(held: list[GroupingUndo]) -> Change:
+            return self.lib.undo_regroup(held[0])
+
+        self._undoable(text, ids, lambda _: latest, undo, apply)

@@ -173,6 +173,22 @@ def test_unstar_and_untag_on_a_merged_paper_clear_the_whole_group(
     assert lib.tags() == []
 
 
+def test_untag_of_a_tag_no_paper_has_says_so_and_changes_nothing(
+    two_papers: tuple[Library, int, int],
+) -> None:
+    lib, x, y = two_papers
+    lib.tag([y], ["beta"])
+    before = lib.get(x)
+    change = lib.untag([x], ["betta"])  # a typo: x never had it
+    assert change.message == "nothing untagged: no tag betta on 1 paper"
+    assert not change.papers and not change.tags
+    assert lib.get(x) == before and lib.get(y).tags == ("beta",)
+    lib.merge([x, y])
+    change = lib.untag([x], ["beta"])  # carried by the hidden record: the paper loses it
+    assert change.message == "untagged 1 paper beta" and x in change.papers
+    assert lib.get(x).tags == () and lib.tags() == []
+
+
 def test_snapshot_restore_puts_back_exactly(two_papers: tuple[Library, int, int]) -> None:
     lib, x, y = two_papers
     lib.tag([x], ["alpha"])
@@ -249,11 +265,10 @@ def test_undoing_a_merge_leaves_a_note_written_since(
     two_papers: tuple[Library, int, int], db_path: Path
 ) -> None:
     lib, x, y = two_papers
-    before = lib.grouping_snapshot([x, y])
-    lib.merge([x, y])
+    _, undo = lib.merge_with_undo([x, y])
     with Library.open(db_path) as other:
         other.set_note(x, "written elsewhere")
-    lib.restore_grouping(before)
+    lib.undo_regroup(undo)
     assert lib.get(x).note == "written elsewhere"
 
 
@@ -285,10 +300,43 @@ def test_undoing_a_split_regroups_and_keeps_the_notes(
     lib, x, y = two_papers
     merged_with_notes(lib, x, y, "", "note on y")
     lib.set_note(x, "note on y\n\nmine")
-    before = lib.grouping_snapshot([y])
-    lib.split(y)
-    lib.restore_grouping(before)
+    _, undo = lib.split_with_undo(y)
+    lib.undo_regroup(undo)
     assert (lib.get(x).note, lib.get(y).duplicate_of) == ("note on y\n\nmine", x)
+
+
+def test_undoing_a_merge_keeps_a_split_another_program_made_since(
+    library: Library, tmp_path: Path, db_path: Path
+) -> None:
+    """Undo puts back only what the change itself did: a split made elsewhere meanwhile, of a
+    record in the same group, stands (record shown, "different papers" marks kept)."""
+    listings = [(TITLE_X, ABSTRACT_X), (TITLE_Y, ABSTRACT_Y), (TITLE_X + ".", ABSTRACT_X[:130])]
+    library.import_paths([write_dump(tmp_path / "a.txt", "Mar 1", listings)])
+    x, y = sorted(library.ids())
+    [b] = library.get(x).hidden_ids  # found by detection
+    _, undo = library.merge_with_undo([x, y])
+    assert library.ids() == [x] and sorted(library.get(x).hidden_ids) == sorted([b, y])
+    with Library.open(db_path) as other:
+        other.split(b)  # meanwhile, elsewhere: b is a different paper
+    library.undo_regroup(undo)
+    assert sorted(library.ids()) == sorted([b, x, y])
+    library.recheck_duplicates()
+    assert sorted(library.ids()) == sorted([b, x, y])  # the split's marks stand too
+    assert library.duplicate_groups() == []
+
+
+def test_undoing_a_merge_brings_back_the_split_it_forgot(library: Library, tmp_path: Path) -> None:
+    listings = [(TITLE_X, ABSTRACT_X), (TITLE_X + ".", ABSTRACT_X[:130])]
+    library.import_paths([write_dump(tmp_path / "a.txt", "Mar 1", listings)])
+    [x] = library.ids()
+    [b] = library.get(x).hidden_ids
+    library.split(b)
+    _, undo = library.merge_with_undo([x, b])  # the user changes their mind: the split goes
+    library.recheck_duplicates()
+    assert library.ids() == [x]
+    library.undo_regroup(undo)  # ... and back: the split is a decision again
+    library.recheck_duplicates()
+    assert sorted(library.ids()) == sorted([x, b])
 
 
 def test_merging_a_group_detection_found_makes_it_the_users(
@@ -338,12 +386,11 @@ def test_undoing_a_merge_after_an_import_hides_nothing_under_a_hidden_record(
     )
     x, y = sorted(library.ids())
     [b] = library.get(x).hidden_ids
-    before = library.grouping_snapshot([b, y])
-    library.merge([b, y])  # b, hidden under x, becomes the shown record of all three
+    _, undo = library.merge_with_undo([b, y])  # b, hidden under x, is now shown for all three
     library.import_paths(
         [write_dump(tmp_path / "c.txt", "Mar 3", [(TITLE_X.lower(), ABSTRACT_X[:125])])]
     )
-    library.restore_grouping(before)
+    library.undo_regroup(undo)
     records = library.list(include_hidden=True)
     under = {p.id: p.duplicate_of for p in records}
     assert all(under[h] is None for h in under.values() if h is not None)

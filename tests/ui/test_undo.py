@@ -54,6 +54,16 @@ def test_every_annotation_undoes_and_redoes_exactly(
     assert window.status.message.text().startswith("Redo: Edit the note")
 
 
+def test_a_change_that_changes_nothing_is_no_undo_step(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    window.ops.remove_tags([paper], ["never-given"])
+    assert window.undo_stack.count() == 0
+    assert window.status.message.text() == "nothing untagged: no tag never-given on 1 paper"
+
+
 def test_undo_updates_the_list_and_the_actions(
     qtbot: QtBot, window: MainWindow, sample_library: Library
 ) -> None:
