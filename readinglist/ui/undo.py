@@ -2,8 +2,8 @@
 
 A command is pushed after its change was made (by `operations.Operations`), so a refused change
 (a `UserError`) never lands on the stack: the first `redo()` that `QUndoStack.push` calls is
-skipped. Annotation changes undo exactly through `Library.snapshot`/`restore`; merge and split undo
-through the inverse operation (see `operations.py` for what that keeps and what it cannot).
+skipped. Annotation changes undo through `Library.snapshot`/`restore`, merge and split through
+`Library.undo_regroup`: each puts back only what its change was about (see `operations.py`).
 """
 
 from __future__ import annotations
