@@ -166,6 +166,18 @@ class Library:
 
     # -- annotating --------------------------------------------------------------------------------
 
+    def all_flagged(self, ids: Iterable[int], flag: str) -> bool:
+        """Whether the papers of these records are all starred (`flag` "starred") or all read
+        ("read"): what a toggle does next. A hidden record stands for its paper, as in `star`."""
+        with self._reading() as cur:
+            groups = duplicates.groups_of(cur, ids)
+        where = PaperFilter(ids=tuple(groups))
+        if flag == "starred":
+            return self.count(replace(where, starred=True)) == len(groups)
+        if flag == "read":
+            return self.count(replace(where, unread=True)) == 0
+        raise ValueError(f"not a flag: {flag!r}")
+
     def star(self, ids: Iterable[int]) -> Change:
         return self._write(lambda cur: annotating.set_flag(cur, ids, "starred", True))
 

@@ -20,7 +20,6 @@ change would put back the note its snapshot saw).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -30,7 +29,6 @@ from readinglist.core.annotating import Snapshot
 from readinglist.core.duplicates import GroupingUndo
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
-from readinglist.core.papers import PaperFilter
 from readinglist.core.records import Change
 from readinglist.ui.tasks import Task, TaskContext, TaskRunner
 from readinglist.ui.undo import Background, NoteCommand, ServiceCommand
@@ -192,15 +190,7 @@ class Operations(QObject):
 
     def all_flagged(self, ids: Sequence[int], flag: str) -> bool:
         """Whether every one of these papers is starred (flag "starred") or read ("read")."""
-        if len(ids) <= BIG_SELECTION:
-            # A hidden record stands for its paper (as in the core): look at the papers.
-            groups = {p.duplicate_of or p.id for p in self.lib.load(ids)}
-            return all(getattr(p, flag) for p in self.lib.load(groups))
-        # After Ctrl+A on a big library: count in SQL rather than load every paper.
-        where = PaperFilter(ids=tuple(ids), include_hidden=True)
-        if flag == "starred":
-            return self.lib.count(replace(where, starred=True)) == self.lib.count(where)
-        return self.lib.count(replace(where, unread=True)) == 0
+        return self.lib.all_flagged(ids, flag)
 
     def set_starred(self, ids: Sequence[int], value: bool) -> None:
         if ids:

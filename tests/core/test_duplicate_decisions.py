@@ -189,6 +189,20 @@ def test_untag_of_a_tag_no_paper_has_says_so_and_changes_nothing(
     assert lib.get(x).tags == () and lib.tags() == []
 
 
+def test_a_hidden_record_stands_for_its_paper_in_a_toggle(
+    two_papers: tuple[Library, int, int],
+) -> None:
+    lib, x, y = two_papers
+    lib.merge([x, y])
+    lib.star([x])  # the paper: y's own row stays unstarred
+    assert lib.all_flagged([y], "starred") and lib.all_flagged([x, y], "starred")
+    assert not lib.all_flagged([y], "read")
+    lib.mark_read([y])  # through the hidden record: the paper is read
+    assert lib.all_flagged([x], "read")
+    lib.split(y)
+    assert not lib.all_flagged([x, y], "starred") and lib.all_flagged([x], "starred")
+
+
 def test_snapshot_restore_puts_back_exactly(two_papers: tuple[Library, int, int]) -> None:
     lib, x, y = two_papers
     lib.tag([x], ["alpha"])
