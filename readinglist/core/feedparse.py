@@ -52,6 +52,7 @@ class Entry:
     day: int
     line: int  # 1-based line of the title in the file
     position: int  # 1-based position of the entry in the file
+    date_line: int  # 1-based line of the listing date it is listed under
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +224,7 @@ def clean_title(title: str) -> str:
 def parse_text(path: Path, text: str) -> list[Entry]:
     """Split decoded dump text into entries. Raises `BadDumpError` if it is not a dump."""
     paragraphs = _paragraphs(text)
-    pages: list[tuple[tuple[int, int], list[_Paragraph]]] = []
+    pages: list[tuple[tuple[int, int], int, list[_Paragraph]]] = []  # (date, its line, page)
     current: list[_Paragraph] | None = None
     for paragraph in paragraphs:
         if len(paragraph.text) > MAX_PARAGRAPH_CHARS:
@@ -239,7 +240,7 @@ def parse_text(path: Path, text: str) -> list[Entry]:
             if current is not None:
                 _drop_trailing_chrome(current)
             current = []
-            pages.append((date, current))
+            pages.append((date, paragraph.line, current))
         elif current is not None:
             current.append(paragraph)
         # Paragraphs before the first date line are page chrome.
@@ -247,17 +248,19 @@ def parse_text(path: Path, text: str) -> list[Entry]:
         raise BadDumpError(path, "not a feed dump: no listing date line (such as 'Mar 14') found")
 
     entries: list[Entry] = []
-    for (month, day), page in pages:
+    for (month, day), date_line, page in pages:
         # Titles and abstracts alternate; where a title is followed by another title, the first
         # one had no abstract.
         title: _Paragraph | None = None
         for paragraph in page:
             if looks_like_title(paragraph.text):
                 if title is not None:
-                    entries.append(_entry(title, "", month, day, len(entries) + 1))
+                    entries.append(_entry(title, "", month, day, date_line, len(entries) + 1))
                 title = paragraph
             elif title is not None:
-                entries.append(_entry(title, paragraph.text, month, day, len(entries) + 1))
+                entries.append(
+                    _entry(title, paragraph.text, month, day, date_line, len(entries) + 1)
+                )
                 title = None
             elif (
                 entries
@@ -274,18 +277,22 @@ def parse_text(path: Path, text: str) -> list[Entry]:
             else:
                 raise BadDumpError(path, "an abstract without a title before it", paragraph.line)
         if title is not None:
-            entries.append(_entry(title, "", month, day, len(entries) + 1))
+            entries.append(_entry(title, "", month, day, date_line, len(entries) + 1))
     if not entries:
         raise BadDumpError(path, "a feed dump with no papers in it")
     return entries
 
 
-def _entry(title: _Paragraph, abstract: str, month: int, day: int, position: int) -> Entry:
-    return Entry(clean_title(title.text), abstract, month, day, title.line, position)
+def _entry(
+    title: _Paragraph, abstract: str, month: int, day: int, date_line: int, position: int
+) -> Entry:
+    return Entry(clean_title(title.text), abstract, month, day, title.line, position, date_line)
 
 
 def _entry_like(entry: Entry, abstract: str) -> Entry:
-    return Entry(entry.title, abstract, entry.month, entry.day, entry.line, entry.position)
+    return Entry(
+        entry.title, abstract, entry.month, entry.day, entry.line, entry.position, entry.date_line
+    )
 
 
 def _drop_trailing_chrome(page: list[_Paragraph]) -> None:

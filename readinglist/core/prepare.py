@@ -76,7 +76,7 @@ def prepare(path: Path, year: int | None) -> PreparedDump:
         except ValueError:
             when = f"in {year}" if year is not None else f"on or before the file's date {reference}"
             raise BadDumpError(
-                path, f"the listing date {e.month}/{e.day} does not exist {when}", e.line
+                path, f"the listing date {e.month}/{e.day} does not exist {when}", e.date_line
             ) from None
     # The entries' text lives on in the lists; the parsed copy of it is not kept twice.
     light = ParsedDump(

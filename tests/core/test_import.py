@@ -118,7 +118,9 @@ def test_year_override_that_makes_a_date_impossible_refuses_the_file(
     leap = write_dump(tmp_path / "leap.txt", "Feb 29", [("Leap Day Paper", ABSTRACT)])
     summary = library.import_paths([leap], year=2023)
     assert summary.files_refused == 1
-    assert "does not exist in 2023" in summary.refusals[0].message
+    assert summary.refusals[0].message == (
+        f"{leap}:5: the listing date 2/29 does not exist in 2023"  # the date's line, not a title's
+    )
     assert library.list() == []
 
 
