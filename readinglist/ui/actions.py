@@ -59,7 +59,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("find", "&Find", ("Ctrl+F", "/"), "search", "&Edit", 1,
       tip="Search titles, abstracts, tags and notes", handler="focus_search"),
     A("back", "Back to the &List", ("Escape",), None, "&Edit", 1,
-      tip="Clear the search and return to the list", handler="back_to_list"),
+      tip="Return to the list; in the list, clear the search", handler="back_to_list"),
     A("open", "&Open", ("Return", "Enter"), "open", "&Paper", 0,
       tip="Read the paper: move the keyboard to its abstract", context="list",
       handler="open_paper"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QApplication
+
 from readinglist.ui.help_dialogs import ShortcutsDialog, show_about
 
 if TYPE_CHECKING:
@@ -80,8 +82,12 @@ class Commands:
         self.w.search.focus_search()
 
     def back_to_list(self) -> None:
+        """Escape: from the paper being read, back to the list as it was (the search and the
+        place kept); in the list, a second Escape clears the search."""
         self.w.detail.note.flush()
-        if self.w.search.text():
+        focus = QApplication.focusWidget()
+        reading = focus is not None and self.w.detail.isAncestorOf(focus)
+        if self.w.search.text() and not reading:
             self.w.search.clear_search()
         self.w.view.setFocus()
 

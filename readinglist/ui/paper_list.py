@@ -52,6 +52,7 @@ class PaperListController(QObject):
         self._generation = 0
         self._last_asked: tuple[PaperFilter, str] | None = None
         self.ready = False  # the first answer has arrived
+        self._keep_current = False  # the next new list keeps the current paper (see set_query)
         # Several changes in one event-loop turn (filter + sort at start-up) make one question.
         self._pending = QTimer(self, singleShot=True, interval=0)
         self._pending.timeout.connect(self._ask)
@@ -77,6 +78,8 @@ class PaperListController(QObject):
         text = text.strip()
         if text == self.query:
             return
+        # Clearing a search keeps the paper it found current, now among all the others.
+        self._keep_current = bool(self.query) and not text
         self.query = text
         self.result_sort = None
         self.view.show_sort(None if text else self.sort_key, self.descending)
@@ -131,14 +134,19 @@ class PaperListController(QObject):
         self._last_asked = asked
         self.model.terms = query_terms(query)
         self.model.set_rows(rows.ids, rows.papers)
-        if not same_question:
+        keep_current, self._keep_current = self._keep_current, False
+        still_listed = current is not None and self.model.row_of(current) is not None
+        if not same_question and not (keep_current and still_listed):
             view.select_row(0)  # a new filter or query: start at the first (best) paper
-        elif current is not None and self.model.row_of(current) is not None:
-            view.select_ids(selected, current)  # the same list reloaded: keep the reader's place
+        elif still_listed:
+            # The same list reloaded, or a search cleared: keep the reader's place.
+            view.select_ids(selected if same_question else [current], current)
         elif old_row >= 0:
             # The current paper left (merged, or no longer matching): stay where the reader was.
             view.verticalScrollBar().setValue(scroll)
             view.select_row(min(old_row, self.model.rowCount() - 1))
+        else:
+            view.select_row(0)  # nothing was current (the first import into an empty library)
         self.ready = True
         self.loaded.emit()
 

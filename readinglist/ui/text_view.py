@@ -12,15 +12,39 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import (
     QColor,
+    QKeyEvent,
     QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextOption,
+    QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QSizePolicy, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QApplication,
+    QFrame,
+    QScrollArea,
+    QScrollBar,
+    QSizePolicy,
+    QTextEdit,
+    QWidget,
+)
 
 from readinglist.ui.highlight import match_spans
+
+_Step = QAbstractSlider.SliderAction
+# Reading keys scroll the pane the text sits in (it is as tall as its text: it has nothing of its
+# own to scroll). With Shift, the arrows and Home/End extend a selection as usual.
+_SCROLL_KEYS = {
+    Qt.Key.Key_Down: _Step.SliderSingleStepAdd,
+    Qt.Key.Key_Up: _Step.SliderSingleStepSub,
+    Qt.Key.Key_PageDown: _Step.SliderPageStepAdd,
+    Qt.Key.Key_PageUp: _Step.SliderPageStepSub,
+    Qt.Key.Key_Space: _Step.SliderPageStepAdd,
+    Qt.Key.Key_Home: _Step.SliderToMinimum,
+    Qt.Key.Key_End: _Step.SliderToMaximum,
+}
 
 
 class TextView(QTextEdit):
@@ -93,3 +117,34 @@ class TextView(QTextEdit):
 
     def sizeHint(self) -> QSize:
         return QSize(300, self.height())
+
+    # -- scrolling the pane around it ---------------------------------------------------------------
+
+    def _pane_scroll_bar(self) -> QScrollBar | None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        return parent.verticalScrollBar() if parent is not None else None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = _SCROLL_KEYS.get(Qt.Key(event.key()))
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        bar = self._pane_scroll_bar()
+        if action is not None and bar is not None:
+            if event.key() == Qt.Key.Key_Space and shift:
+                action = _Step.SliderPageStepSub  # Shift+Space: a page back, as in a browser
+            elif shift:
+                super().keyPressEvent(event)
+                return
+            bar.triggerAction(action)
+            return
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # The text never scrolls itself: the wheel scrolls the pane (handed over explicitly: Qt
+        # passes an ignored wheel event to the parents only when it came from the system).
+        bar = self._pane_scroll_bar()
+        if bar is None:
+            event.ignore()
+            return
+        QApplication.sendEvent(bar, event)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
@@ -98,3 +100,43 @@ def test_clicking_the_star_or_the_dot_toggles_it(
         rect = view.visualRect(window.model.index(3, column))
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         assert read()
+
+
+def test_a_long_abstract_scrolls_with_the_reading_keys_and_the_wheel(
+    qtbot: QtBot,
+    library: Library,
+    settings: Settings,
+    runner: TaskRunner,
+    picker: FakePicker,
+    tmp_path: Path,
+) -> None:
+    long_abstract = " ".join([TRICKY_ABSTRACT] * 12)
+    dump = tmp_path / "long.txt"
+    dump.write_text(f"Daily Papers\n\nMar 14\n\nA Long Read\n\n{long_abstract}\n", "utf-8")
+    library.import_paths([dump], year=2024)
+    window = open_window(qtbot, library, settings, runner, picker)
+    window.resize(1100, 640)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    abstract = window.detail.abstract
+    assert abstract.hasFocus()
+    bar = window.detail.verticalScrollBar()
+    assert bar.maximum() > bar.pageStep()  # the pane is taller than the window
+    qtbot.keyClick(abstract, Qt.Key.Key_PageDown)
+    assert bar.value() == bar.pageStep()
+    qtbot.keyClick(abstract, Qt.Key.Key_Down)
+    assert bar.value() == bar.pageStep() + bar.singleStep()
+    qtbot.keyClick(abstract, Qt.Key.Key_End)
+    assert bar.value() == bar.maximum()
+    qtbot.keyClick(abstract, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
+    assert bar.value() == bar.maximum() - bar.pageStep()
+    qtbot.keyClick(abstract, Qt.Key.Key_Home)
+    assert bar.value() == 0
+    # The wheel over the text scrolls the pane too.
+    centre = abstract.rect().center()
+    wheel = QWheelEvent(
+        QPointF(centre), QPointF(abstract.mapToGlobal(centre)), QPoint(0, 0), QPoint(0, -120),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )  # fmt: skip
+    QApplication.sendEvent(abstract.viewport(), wheel)
+    assert bar.value() > 0

@@ -59,6 +59,10 @@ def test_first_run_explains_and_offers_import(
     assert isinstance(dialog, ImportSummaryDialog) and dialog.isVisible()
     assert dialog.summary.papers_new == 249
     assert "249 new" in window.status.message.text()
+    # The first paper is ready to read, and the keys that act on it work.
+    assert window.view.current_id() == window.model.ids[0]
+    assert window.detail.title.toPlainText() == window.model.paper_at(0).title  # type: ignore[union-attr]
+    assert window.actions_by_id["star"].isEnabled()
     close_dialogs(window)
 
 

@@ -70,6 +70,26 @@ def test_escape_clears_the_search_and_restores_the_list(qtbot: QtBot, window: Ma
     qtbot.waitUntil(lambda: window.model.rowCount() == 249)
 
 
+def test_escape_from_the_paper_keeps_the_search_and_a_second_clears_it_keeping_the_paper(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    search(qtbot, window, "quantization")
+    results = list(window.model.ids)
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    qtbot.keyClick(window.view, Qt.Key.Key_Down)
+    chosen = window.view.current_id()
+    assert chosen == results[1]
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert window.detail.abstract.hasFocus()
+    qtbot.keyClick(window.detail.abstract, Qt.Key.Key_Escape)  # back from reading: all kept
+    assert window.view.hasFocus() and window.search.text() == "quantization"
+    assert window.model.ids == results and window.view.current_id() == chosen
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)  # in the list: the search goes
+    qtbot.waitUntil(lambda: window.model.rowCount() == 249)
+    assert window.search.text() == "" and window.view.current_id() == chosen
+    assert window.view.selected_ids() == [chosen]
+
+
 def test_down_goes_from_the_search_to_the_results(qtbot: QtBot, window: MainWindow) -> None:
     search(qtbot, window, "quantization")
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
