@@ -138,8 +138,9 @@ def _duplicates(lib: Library, args: argparse.Namespace) -> int:
             scores = f"title {m.title_score:.0f}" if m.title_score is not None else ""
             if m.abstract_score is not None:
                 scores += f", abstract {m.abstract_score:.0f}"
-            by = "merged by you" if m.by == "user" else "detected"
-            print(f"    #{m.id}  {m.title}\n        {by}: {m.reason} ({scores})")
+            # A user's reason says who decided ("merged by you with #12"); detection's says why.
+            why = f"detected: {m.reason}" if m.by == "auto" else m.reason
+            print(f"    #{m.id}  {m.title}\n        {why}" + (f" ({scores})" if scores else ""))
     if not groups:
         print("no duplicate groups")
     return 0

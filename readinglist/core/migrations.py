@@ -124,6 +124,13 @@ def _backfill_v2(conn: Connection) -> None:
     # Imported here: the steps module must stay importable without the services it feeds.
     from readinglist.core import duplicates, searchindex
 
+    # Schema 1 hid records without saying who decided: whoever did, the grouping is kept as a
+    # decision (a recheck revises only what detection decided) under the record shown. The
+    # user can still split any of them.
+    conn.exec_driver_sql(
+        "UPDATE paper SET dup_by = 'user', dup_reason = 'grouped by an earlier version'"
+        " WHERE duplicate_of IS NOT NULL"
+    )
     duplicates.rebuild_keys(conn)
     duplicates.recheck(conn)
     searchindex.catch_up(conn)

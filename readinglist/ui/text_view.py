@@ -118,7 +118,7 @@ class TextView(QTextEdit):
     def sizeHint(self) -> QSize:
         return QSize(300, self.height())
 
-    # -- scrolling the pane around it ---------------------------------------------------------------
+    # -- scrolling the pane around it --------------------------------------------------------------
 
     def _pane_scroll_bar(self) -> QScrollBar | None:
         parent = self.parentWidget()

@@ -144,6 +144,35 @@ def test_a_command_line_that_cannot_be_understood_is_one_line(
     assert not db_path.exists()  # nothing was opened, let alone changed
 
 
+def test_duplicates_merge_and_split_through_the_command(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
+    from tests.core.test_duplicate_decisions import ABSTRACT_X, ABSTRACT_Y, TITLE_X, TITLE_Y
+    from tests.core.test_import import write_dump
+
+    listings = [(TITLE_X, ABSTRACT_X), (TITLE_Y, ABSTRACT_Y), (TITLE_X + ".", ABSTRACT_X[:130])]
+    assert (
+        run(capsys, db_path, "import", str(write_dump(tmp_path / "a.txt", "Mar 1", listings)))[0]
+        == 0
+    )
+    [group] = run_json(capsys, db_path, "duplicates")  # type: ignore[misc]
+    [hidden] = group["hidden"]
+    assert hidden["decided_by"] == "auto" and hidden["abstract_score"] >= 90
+    x, b = group["id"], hidden["id"]
+    code, out, _ = run(capsys, db_path, "duplicates")
+    assert code == 0 and out.startswith(f"#{x}  {TITLE_X}\n    #{b}  {TITLE_X}.\n")
+    assert "        detected: " in out and "(title 100, abstract " in out
+    [y] = [p["id"] for p in run_json(capsys, db_path, "list") if p["id"] != x]  # type: ignore[index]
+    code, out, _ = run(capsys, db_path, "merge", str(x), str(y))
+    assert code == 0 and [p["id"] for p in run_json(capsys, db_path, "list")] == [x]  # type: ignore[index]
+    code, out, _ = run(capsys, db_path, "duplicates", "--recheck")
+    assert f"    #{y}  {TITLE_Y}\n        merged by you with #{x} (title " in out
+    code, out, _ = run(capsys, db_path, "split", str(y))
+    assert code == 0 and sorted(p["id"] for p in run_json(capsys, db_path, "list")) == sorted(
+        [x, y]
+    )  # type: ignore[index]
+
+
 def test_unknown_id_changes_nothing(capsys: pytest.CaptureFixture[str], imported: Path) -> None:
     first = run_json(capsys, imported, "list")[0]["id"]  # type: ignore[index]
     assert run(capsys, imported, "star", str(first), "99999")[0] == 1

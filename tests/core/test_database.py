@@ -63,6 +63,26 @@ def test_upgrade_from_version_1_keeps_everything(tmp_path: Path) -> None:
         assert con.execute("SELECT count(*) FROM paper").fetchone()[0] == 3
 
 
+def test_upgrade_from_version_1_keeps_its_groupings_as_decisions(tmp_path: Path) -> None:
+    """Schema 1 hid records without saying who decided: detection must not undo any of them."""
+    path = tmp_path / "old.sqlite"
+    shutil.copy(V1_LIBRARY, path)
+    with sqlite3.connect(path) as con:  # the user hid 1 and 3 under 2 (2 shown, a choice)
+        con.execute("UPDATE paper SET duplicate_of = 2 WHERE id IN (1, 3)")
+    con.close()
+    with Library.open(path) as lib:
+        assert lib.ids() == [2]
+        assert sorted(lib.get(2).hidden_ids) == [1, 3]
+        assert lib.get(2).starred and lib.get(2).note == "my first note"  # 1's, on its paper
+        [group] = lib.duplicate_groups()
+        kept = ("user", "grouped by an earlier version")
+        assert {(m.by, m.reason) for m in group.hidden} == {kept}
+        lib.recheck_duplicates()
+        assert lib.ids() == [2] and sorted(lib.get(2).hidden_ids) == [1, 3]
+        lib.split(1)  # and each stays the user's to undo
+        assert sorted(lib.ids()) == [1, 2]
+
+
 def test_upgrade_from_version_2_adds_the_stale_list(sample_library: Library) -> None:
     """A library of schema 2 (before bulk tag changes were re-indexed in the background and the
     index's writes stamped)."""
