@@ -9,9 +9,10 @@ second writer wait rather than report "database is locked".
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,7 +20,13 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 
 from readinglist.core.errors import DatabaseError, SchemaTooNewError
-from readinglist.core.migrations import APPLICATION_ID, CURRENT_VERSION, STEPS
+from readinglist.core.migrations import (
+    APPLICATION_ID,
+    CURRENT_VERSION,
+    STEPS,
+    needs_repair,
+    repair_schema,
+)
 
 BUSY_TIMEOUT_SECONDS = 60
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -87,11 +94,13 @@ class Database:
 
     def _upgrade(self) -> None:
         with self.read() as conn:
-            version, tables = _refuse_unless_ours(self.path, raw_cursor(conn))
-        if version == CURRENT_VERSION:
+            cur = raw_cursor(conn)
+            version, tables = _refuse_unless_ours(self.path, cur)
+            repair = version == CURRENT_VERSION and needs_repair(cur)
+        if version == CURRENT_VERSION and not repair:
             return
         if tables:
-            self.backup(self.path.with_name(f"{self.path.name}.schema-v{version}.{_stamp()}.bak"))
+            self._backup_before_upgrade(version)
         with self.write() as conn:
             # Another process may have upgraded the file while we waited for the write lock.
             version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
@@ -104,20 +113,65 @@ class Database:
                     step.backfill(conn)
                 conn.exec_driver_sql(f"PRAGMA user_version = {step.version}")
             conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            if needs_repair(raw_cursor(conn)):
+                repair_schema(conn)
 
     def backup(self, target: Path) -> Path:
-        """Copy the whole library, consistently, to `target` (SQLite's online backup)."""
-        with translate_errors(self.path):
+        """Copy the whole library, consistently, to `target` (SQLite's online backup). Raises
+        `sqlite3.Error` or `OSError`.
+
+        The copy is written beside `target` under a temporary name and only then takes its
+        name, so `target` is never a half-written file (a full disk, a crash); a file already
+        at `target` is never replaced (`FileExistsError`)."""
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        try:
             source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
             try:
-                dest = sqlite3.connect(target)
+                dest = sqlite3.connect(partial)
                 try:
                     source.backup(dest)
                 finally:
                     dest.close()
             finally:
                 source.close()
+            _link_new(partial, target)
+        finally:
+            for leftover in (partial, Path(f"{partial}-journal")):
+                with suppress(OSError):
+                    leftover.unlink()
         return target
+
+    def _backup_before_upgrade(self, version: int) -> Path:
+        """Back up a library about to be upgraded, under a name no other file has."""
+        name = self.path.name
+        if len(name.encode()) > 200:  # room for the suffix within a file name's 255 bytes
+            name = "library.sqlite"
+        base = f"{name}.schema-v{version}.{_stamp()}"
+        for attempt in range(1, 100):
+            target = self.path.with_name(f"{base}.bak" if attempt == 1 else f"{base}-{attempt}.bak")
+            try:
+                return self.backup(target)
+            except FileExistsError:
+                continue
+            except (sqlite3.Error, OSError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                raise DatabaseError(
+                    f"{self.path}: not upgraded: its backup {target} could not be written"
+                    f" ({reason}); nothing was changed"
+                ) from None
+        raise DatabaseError(f"{self.path}: not upgraded: too many backups named {base}")
+
+
+def _link_new(source: Path, target: Path) -> None:
+    """Give `source` the name `target`, never replacing a file there (`FileExistsError`)."""
+    try:
+        os.link(source, target)  # fails if `target` exists, atomically
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: check, then rename
+        if target.exists() or target.is_symlink():
+            raise FileExistsError(target) from None
+        os.rename(source, target)
 
 
 def raw_cursor(conn: Connection | sqlite3.Cursor) -> sqlite3.Cursor:
@@ -157,6 +211,9 @@ def _stamp() -> str:
 
 def _check_is_sqlite(path: Path) -> None:
     """Refuse a file that exists but is not SQLite, before SQLite gets a chance to touch it."""
+    if path.exists() and not path.is_dir() and not path.is_file():
+        # A pipe would hang the open below; a device (/dev/null) would take a journal beside it.
+        raise DatabaseError(f"{path}: not a library file (a device or a pipe)")
     try:
         with path.open("rb") as handle:
             header = handle.read(len(_SQLITE_HEADER))
@@ -177,14 +234,19 @@ def _check_is_ours(path: Path) -> None:
         return
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            _refuse_unless_ours(path, con.cursor())
+        finally:
+            con.close()
     except sqlite3.Error:
-        return  # checked again once open (a read-only look may need files it cannot make)
-    try:
-        _refuse_unless_ours(path, con.cursor())
-    except sqlite3.Error:
-        return
-    finally:
-        con.close()
+        # Checked again once open: a read-only look may need files it cannot make (a library's
+        # -shm in a read-only folder). But a rollback journal left by a crashed writer means a
+        # database that is not ours (libraries use WAL), and opening it would replay the journal.
+        if Path(f"{path}-journal").exists():
+            raise DatabaseError(
+                f"{path}: not a readinglist library (a SQLite database with another program's"
+                " unfinished transaction; it was left as it is)"
+            ) from None
 
 
 def _refuse_unless_ours(path: Path, cur: sqlite3.Cursor) -> tuple[int, int]:
@@ -252,6 +314,8 @@ def translate_errors(path: Path) -> Iterator[None]:
             reason = "cannot open the library file"
         elif "disk i/o" in text:
             reason = "a disk error occurred while using the library"
+        elif "no such table" in text or "no such column" in text:
+            reason = f"the library is damaged ({original})"
         else:
             raise
         raise DatabaseError(f"{path}: {reason}") from None

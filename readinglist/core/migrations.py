@@ -2,13 +2,14 @@
 
 The steps are the single source of truth: a new library runs all of them, an older library runs the
 ones it lacks (after a backup), so a new and an upgraded library always end up identical
-(tests/core/test_migrations.py checks it). `PRAGMA user_version` holds the number of steps applied.
+(tests/core/test_database.py checks it). `PRAGMA user_version` holds the number of steps applied.
 
 Never edit a released step; add a new one.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -156,3 +157,16 @@ STEPS: tuple[Step, ...] = (
 )
 
 CURRENT_VERSION = STEPS[-1].version
+
+
+# Early builds of schema 3 wrote the stale list without the search stamp (the step gained it
+# later, against the rule above). Such a library says it is up to date: it is repaired in place
+# when opened, rather than failing at its first search or tag.
+def needs_repair(cur: sqlite3.Cursor) -> bool:
+    columns = {row[1] for row in cur.execute("PRAGMA table_info(search_state)")}
+    return bool(columns) and "stamp" not in columns
+
+
+def repair_schema(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE search_state ADD COLUMN stamp TEXT NOT NULL DEFAULT ''")
+    conn.exec_driver_sql("UPDATE search_state SET stamp = lower(hex(randomblob(8)))")

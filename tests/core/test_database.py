@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,6 +84,139 @@ def test_upgrade_from_version_1_keeps_its_groupings_as_decisions(tmp_path: Path)
         assert lib.ids() == [2] and sorted(lib.get(2).hidden_ids) == [1, 3]
         lib.split(1)  # and each stays the user's to undo
         assert sorted(lib.ids()) == [1, 2]
+
+
+def schema_of(path: Path) -> list[tuple[str, str, list[tuple[object, ...]]]]:
+    """Every table, index and trigger with its columns, as SQLite describes them."""
+    with sqlite3.connect(path) as con:
+        names = con.execute(
+            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+        ).fetchall()
+        found = [(kind, name, con.execute(f"PRAGMA table_xinfo('{name}')").fetchall())
+                 for kind, name in names]  # fmt: skip
+    con.close()
+    return found
+
+
+def test_an_upgraded_library_is_identical_to_a_new_one(tmp_path: Path) -> None:
+    shutil.copy(V1_LIBRARY, tmp_path / "old.sqlite")
+    Database.open(tmp_path / "old.sqlite").close()
+    Database.open(tmp_path / "new.sqlite").close()
+    assert schema_of(tmp_path / "old.sqlite") == schema_of(tmp_path / "new.sqlite")
+
+
+def test_a_library_from_an_early_schema_3_build_is_repaired(db_path: Path) -> None:
+    """Early builds of schema 3 lacked the search stamp; such a library says it is current."""
+    with Library.open(db_path) as lib:
+        lib.import_paths([])
+    with sqlite3.connect(db_path) as con:
+        con.execute("ALTER TABLE search_state DROP COLUMN stamp")
+    con.close()
+    with Library.open(db_path) as lib:
+        assert lib.search("anything") == []
+        lib_path = lib.path
+    assert schema_of(lib_path) == schema_of_new(db_path.parent)
+
+
+def schema_of_new(folder: Path) -> list[tuple[str, str, list[tuple[object, ...]]]]:
+    Database.open(folder / "fresh.sqlite").close()
+    return schema_of(folder / "fresh.sqlite")
+
+
+def test_a_library_missing_a_table_is_one_line_error(db_path: Path) -> None:
+    Database.open(db_path).close()
+    with sqlite3.connect(db_path) as con:
+        con.execute("DROP TABLE dedup_key")
+    con.close()
+    with Library.open(db_path) as lib, pytest.raises(DatabaseError) as refused:
+        lib.recheck_duplicates()
+    assert str(refused.value) == f"{db_path}: the library is damaged (no such table: dedup_key)"
+
+
+def test_an_upgrade_backup_never_replaces_a_file_and_is_never_left_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readinglist.core import database
+
+    path = tmp_path / "old.sqlite"
+    shutil.copy(V1_LIBRARY, path)
+    monkeypatch.setattr(database, "_stamp", lambda: "20260101-120000")
+    taken = tmp_path / "old.sqlite.schema-v1.20260101-120000.bak"
+    taken.write_bytes(b"someone else's file")
+    (tmp_path / "old.sqlite.schema-v1.20260101-120000-2.bak").mkdir()
+
+    real_link_new = database._link_new
+
+    def disk_full(source: Path, target: Path) -> None:  # once past the names taken
+        if target.exists():
+            real_link_new(source, target)
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as failing:
+        failing.setattr(database, "_link_new", disk_full)
+        with pytest.raises(DatabaseError) as refused:
+            Database.open(path)
+    third = tmp_path / "old.sqlite.schema-v1.20260101-120000-3.bak"
+    assert str(refused.value) == (
+        f"{path}: not upgraded: its backup {third} could not be written"
+        " (No space left on device); nothing was changed"
+    )
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    con.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
+    with Library.open(path) as lib:
+        assert lib.get(1).note == "my first note"
+    assert taken.read_bytes() == b"someone else's file"
+    with sqlite3.connect(third) as con:  # the backup took the first free name, whole
+        assert con.execute("SELECT count(*) FROM paper").fetchone()[0] == 3
+    con.close()
+
+
+def test_a_library_with_a_very_long_name_is_still_backed_up(tmp_path: Path) -> None:
+    path = tmp_path / ("a" * 230 + ".sqlite")
+    shutil.copy(V1_LIBRARY, path)
+    Database.open(path).close()
+    [backup] = tmp_path.glob("library.sqlite.schema-v1.*.bak")
+    with sqlite3.connect(backup) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    con.close()
+
+
+def test_a_pipe_or_a_device_is_refused_at_once(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.sqlite"
+    os.mkfifo(pipe)
+    for path in (pipe, Path("/dev/null")):
+        with pytest.raises(DatabaseError) as refused:
+            Database.open(path)  # a pipe would hang here
+        assert str(refused.value) == f"{path}: not a library file (a device or a pipe)"
+    assert not Path("/dev/null-journal").exists()
+
+
+def test_another_programs_database_with_a_crashed_transaction_is_left_as_it_is(
+    tmp_path: Path,
+) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as con:
+        con.execute("CREATE TABLE t (x)")
+        con.execute("INSERT INTO t VALUES (1)")
+    con.close()
+    crash = (
+        "import os, signal, sqlite3\n"
+        f"con = sqlite3.connect({str(other)!r}, isolation_level=None)\n"
+        "con.execute('PRAGMA cache_size = 1')\n"
+        "con.execute('BEGIN')\n"
+        "con.executemany('INSERT INTO t VALUES (?)', [(i,) for i in range(5000)])\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    subprocess.run([sys.executable, "-c", crash], check=False)
+    journal = Path(f"{other}-journal")
+    assert journal.exists()  # a hot journal: SQLite would replay it on the next write
+    before = (other.read_bytes(), journal.read_bytes())
+    with pytest.raises(DatabaseError) as refused:
+        Database.open(other)
+    assert "not a readinglist library" in str(refused.value)
+    assert (other.read_bytes(), journal.read_bytes()) == before
 
 
 def test_upgrade_from_version_2_adds_the_stale_list(sample_library: Library) -> None:
