@@ -229,7 +229,8 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
         "SELECT group_concat(paper_id) FROM dedup_key GROUP BY key"
         f" HAVING count(*) BETWEEN 2 AND {MAX_KEY_POSTINGS}"
     ):
-        ids = sorted(int(x) for x in members.split(","))
+        # A key whose record is gone (a damaged library) is no evidence.
+        ids = sorted(i for i in map(int, members.split(",")) if i in records)
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
                 if (a, b) in seen_pairs:

@@ -212,9 +212,12 @@ class Matcher:
                 if paper_id in seen:
                     continue
                 seen.add(paper_id)
-                if not dedup.bare_titles_may_match(record.bare_title, self._bare[paper_id]):
+                bare, texts = self._bare.get(paper_id), self._texts.get(paper_id)
+                if bare is None or not dedup.bare_titles_may_match(record.bare_title, bare):
                     continue
-                title, abstract = self._texts[paper_id]
+                if texts is None:  # a key whose record is gone (a damaged library): no evidence
+                    continue
+                title, abstract = texts
                 match = dedup.compare(record.title, record.abstract, title, abstract)
                 if not match.same:
                     if (

@@ -155,3 +155,23 @@ def test_a_record_shown_again_is_its_own_group_and_its_former_group_stays_moved(
         assert [matcher.group(r) for r in (1, 5, 2)] == [1, 2, 2]
         matcher.moved(2, 7)  # the group moves on: 5 follows it, 1 stays on its own
         assert [matcher.group(r) for r in (1, 5, 2)] == [1, 7, 7]
+
+
+def test_a_key_whose_record_is_gone_is_no_evidence(library: Library, tmp_path: Path) -> None:
+    """A damaged library (a record deleted by hand, its keys left): the import goes on."""
+    title = "Scaling Laws for Damaged Libraries"
+    other = ("An Unrelated Paper on Sea Ice", ABSTRACT.replace("models", "ice sheets"))
+    library.import_paths([write_dump(tmp_path / "a.txt", "Mar 1", [(title, ABSTRACT), other])])
+    gone, kept = library.ids()
+    con = sqlite3.connect(library.path)
+    con.execute("DELETE FROM sighting WHERE paper_id = ?", (gone,))
+    con.execute("DELETE FROM paper WHERE id = ?", (gone,))  # its dedup_key rows stay
+    con.commit()
+    con.close()
+    changed = ABSTRACT.replace("web", "sea")
+    summary = library.import_paths([write_dump(tmp_path / "b.txt", "Mar 2", [(title, changed)])])
+    assert (summary.papers_new, summary.duplicates_hidden) == (1, 0)
+    assert library.get(kept).title == other[0]
+    assert sorted(p.title for p in library.list()) == sorted([title, other[0]])
+    library.recheck_duplicates()  # reads the keys too
+    assert len(library.list()) == 2
