@@ -94,7 +94,7 @@ class DetailPane(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(260)
         content = QWidget(self)
         content.setObjectName("DetailContent")
         self.setWidget(content)

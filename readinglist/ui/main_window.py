@@ -88,9 +88,13 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("MainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
+        self.stack.setMinimumWidth(320)  # titles stay readable however narrow the window
         for widget in (self.sidebar, self.stack, self.detail):
             self.splitter.addWidget(widget)
-        self.splitter.setStretchFactor(1, 1)
+        # A narrower window takes from the list and the paper alike (the list more), never the
+        # sidebar: at 1024 px the titles would otherwise be cut to a few letters.
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes(DEFAULT_SPLIT)
         self.setCentralWidget(self.splitter)
         for editor in (self.search, self.detail.tags.input, self.detail.note.editor):
@@ -318,7 +322,7 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         header = self.settings.header()
         if header is not None:
-            self.view.horizontalHeader().restoreState(header)
+            self.view.restore_header_state(header)
         splitter = self.settings.splitter()
         if splitter is not None:
             self.splitter.restoreState(splitter)
@@ -336,7 +340,7 @@ class MainWindow(QMainWindow):
         s.set_geometry(self.saveGeometry())
         s.set_window_state(self.saveState())
         s.set_splitter(self.splitter.saveState())
-        s.set_header(self.view.horizontalHeader().saveState())
+        s.set_header(self.view.header_state())
         s.set_sort(self.papers.sort_key, self.papers.descending)
         s.sync()
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from readinglist.ui.paper_delegate import PaperDelegate
 from readinglist.ui.paper_model import COLUMN_OF_SORT, SORT_KEYS, Column, PaperTableModel
 
 DEFAULT_WIDTHS = {Column.STAR: 32, Column.READ: 24, Column.TAGS: 160, Column.DATE: 100}
+# When the list is narrow the Tags column gives way, down to this, so that titles keep at least
+# MIN_TITLE_WIDTH: a title is what a reader scans.
+MIN_TAGS_WIDTH = 56
+MIN_TITLE_WIDTH = 220
 
 
 class PaperView(QTableView):
@@ -57,8 +61,49 @@ class PaperView(QTableView):
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
         self._indicator: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self.tags_width = DEFAULT_WIDTHS[Column.TAGS]  # as wide as the user wants it, room allowing
+        self._fitting = False
+        header.sectionResized.connect(self._on_section_resized)
         self.selectionModel().selectionChanged.connect(self._selection_changed)
         self.selectionModel().currentRowChanged.connect(self._selection_changed)
+
+    # -- titles keep their room -------------------------------------------------------------------
+
+    def _on_section_resized(self, column: int, _old: int, new: int) -> None:
+        if column == Column.TAGS and not self._fitting:
+            self.tags_width = new  # the user's choice (or a restored layout's)
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        header = self.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in (Column.STAR, Column.READ, Column.DATE))
+        room = self.viewport().width() - others - MIN_TITLE_WIDTH
+        width = max(MIN_TAGS_WIDTH, min(self.tags_width, room))
+        if header.sectionSize(Column.TAGS) != width:
+            self._fitting = True
+            header.resizeSection(Column.TAGS, width)
+            self._fitting = False
+
+    def header_state(self) -> QByteArray:
+        """The header's state to remember, with the Tags width the user chose (not the one a
+        narrow window gave it)."""
+        header = self.horizontalHeader()
+        self._fitting = True
+        header.resizeSection(Column.TAGS, self.tags_width)
+        state = header.saveState()
+        self._fitting = False
+        self._fit_columns()
+        return state
+
+    def restore_header_state(self, state: QByteArray) -> None:
+        header = self.horizontalHeader()
+        if header.restoreState(state):  # it resizes sections without telling: read them back
+            self.tags_width = header.sectionSize(Column.TAGS)
+            self._fit_columns()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def keyboardSearch(self, search: str) -> None:
         """Letters are the window's shortcuts (S star, R read, T tag): never jump to a title."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from readinglist.ui.eliding_label import ElidingLabel
 from readinglist.ui.import_dialog import ImportProgress
 
 
@@ -12,7 +13,7 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizeGripEnabled(False)
-        self.message = QLabel("", self)
+        self.message = ElidingLabel("", self)
         self.progress = ImportProgress(self)
         self.count = QLabel("", self)
         self.count.setObjectName("StatusCount")
@@ -26,8 +27,7 @@ class StatusBar(QStatusBar):
     def show_message(self, text: str) -> None:
         """The last operation's message (a `Change.message`); it stays until the next one."""
         if text:
-            self.message.setText(text)
-            self.message.setToolTip(text)
+            self.message.set_text(text)  # elided to the room there is; whole in its tooltip
 
     def show_counts(self, listed: int, where: str, selected: int) -> None:
         self.count.setText(f"{listed:,} papers  ·  {where}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.importer import ImportSummary
@@ -50,7 +50,7 @@ def test_first_run_explains_and_offers_import(
 ) -> None:
     window = empty_window
     assert window.stack.currentWidget() is window.empty
-    assert "empty" in window.empty.findChild(type(window.status.message), "EmptyTitle").text()
+    assert "empty" in window.empty.findChild(QLabel, "EmptyTitle").text()
     picker.folder = [sample_copy]
     qtbot.mouseClick(window.empty.import_folder, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.view
