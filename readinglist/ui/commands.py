@@ -59,9 +59,14 @@ class Commands:
     def export_view(self) -> None:
         entry = self.w.sidebar.current_entry()
         what = entry.label if entry is not None else "the list"
-        if self.w.papers.searching:
-            what += f" matching “{self.w.papers.query}”"
-        self.w.exporter.export(self.w.papers.view_filter(), self.w.model.rowCount(), what)
+        papers = self.w.papers
+        if papers.searching:
+            what += f" matching “{papers.query}”"
+        if papers.searching and papers.more:
+            # The list shows the best of more: every paper with the query's words goes out.
+            self.w.exporter.export(papers.where, self.w.model.rowCount(), what, query=papers.query)
+            return
+        self.w.exporter.export(papers.view_filter(), self.w.model.rowCount(), what)
 
     def quit(self) -> None:
         self.w.close()

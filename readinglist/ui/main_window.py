@@ -236,7 +236,10 @@ class MainWindow(QMainWindow):
         where = entry.label if entry is not None else "All papers"
         if self.papers.searching:
             where += f", matching “{self.papers.query}”"
-        self.status.show_counts(self.model.rowCount(), where, self.view.selected_count())
+        best_of_more = self.papers.searching and self.papers.more
+        self.status.show_counts(
+            self.model.rowCount(), where, self.view.selected_count(), best_of_more
+        )
 
     def _on_entry(self, entry: Entry) -> None:
         self.papers.set_filter(entry.where)

@@ -31,6 +31,7 @@ SEARCH_LIMIT = 500  # ranked results shown; past a few hundred a reader refines 
 class Rows:
     ids: list[int]
     papers: list[Paper]  # already loaded (search results), to seed the model's cache
+    more: bool = False  # a search found more than SEARCH_LIMIT: these are the best of them
 
 
 class PaperListController(QObject):
@@ -52,6 +53,7 @@ class PaperListController(QObject):
         self._generation = 0
         self._last_asked: tuple[PaperFilter, str] | None = None
         self.ready = False  # the first answer has arrived
+        self.more = False  # the rows are the best SEARCH_LIMIT of more search results
         self._keep_current = False  # the next new list keeps the current paper (see set_query)
         # Several changes in one event-loop turn (filter + sort at start-up) make one question.
         self._pending = QTimer(self, singleShot=True, interval=0)
@@ -111,11 +113,12 @@ class PaperListController(QObject):
                 assert sort is not None
                 return Rows(lib.ids(where, sort[0], sort[1]), [])
             # Tags changed in bulk are being re-read in the background (see `apply_change`).
-            found = lib.search(query, limit=SEARCH_LIMIT, where=where, stale_tags_ok=True)
+            found = lib.search(query, limit=SEARCH_LIMIT + 1, where=where, stale_tags_ok=True)
+            more, found = len(found) > SEARCH_LIMIT, found[:SEARCH_LIMIT]
             if sort is None:
-                return Rows([p.id for p in found], found)
+                return Rows([p.id for p in found], found, more)
             ranked = replace(where, ids=tuple(p.id for p in found))
-            return Rows(lib.ids(ranked, sort[0], sort[1]), found)
+            return Rows(lib.ids(ranked, sort[0], sort[1]), found, more)
 
         self.runner.run(
             fetch,
@@ -133,6 +136,7 @@ class PaperListController(QObject):
         same_question = asked == self._last_asked
         self._last_asked = asked
         self.model.terms = query_terms(query)
+        self.more = rows.more
         self.model.set_rows(rows.ids, rows.papers)
         keep_current, self._keep_current = self._keep_current, False
         still_listed = current is not None and self.model.row_of(current) is not None

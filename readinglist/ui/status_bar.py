@@ -29,6 +29,14 @@ class StatusBar(QStatusBar):
         if text:
             self.message.set_text(text)  # elided to the room there is; whole in its tooltip
 
-    def show_counts(self, listed: int, where: str, selected: int) -> None:
-        self.count.setText(f"{listed:,} papers  ·  {where}")
+    def show_counts(self, listed: int, where: str, selected: int, best_of_more: bool) -> None:
+        """`best_of_more`: a search found more papers than the list shows (the best of them)."""
+        papers = f"the best {listed:,} papers" if best_of_more else f"{listed:,} papers"
+        self.count.setText(f"{papers}  ·  {where}")
+        self.count.setToolTip(
+            "The search found more: the best are listed (refine it to see the others;"
+            " “Export the Whole List” exports every paper with all its words)"
+            if best_of_more
+            else ""
+        )
         self.selection.setText(f"{selected:,} selected" if selected else "")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
+from readinglist.ui import paper_list
 from readinglist.ui.highlight import match_spans, query_terms
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.search_bar import DEBOUNCE_MS
+from tests.ui.conftest import FakePicker
 
 QUANTIZATION = "Low-Bit Quantization Favors Undertrained LLMs"
 
@@ -142,3 +148,30 @@ def test_a_search_does_not_wait_for_bulk_tags_being_re_read(
     assert stale() == len(sample_library.ids())  # the search did not re-read them
     assert sample_library.search("everything", limit=None)  # the command line's search does
     assert stale() == 0
+
+
+def test_a_search_finding_more_than_the_list_shows_says_so_and_exports_them_all(
+    qtbot: QtBot,
+    window: MainWindow,
+    sample_library: Library,
+    picker: FakePicker,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(paper_list, "SEARCH_LIMIT", 5)
+    every = sample_library.search("language", limit=None)  # what `export --query` takes
+    assert len(every) > 5
+    search(qtbot, window, "language")
+    assert window.model.rowCount() == 5
+    assert window.status.count.text().startswith("the best 5 papers  ·  All papers, matching")
+    picker.target = tmp_path / "found.csv"
+    window.commands.export_view()
+    qtbot.waitUntil(picker.target.exists)
+    with picker.target.open(encoding="utf-8-sig", newline="") as f:
+        exported = {int(row["id"]) for row in csv.DictReader(f)}
+    assert exported == {p.id for p in every}
+    assert f"Exported {len(every):,} papers (All papers matching “language”)" in (
+        window.status.message.text()
+    )
+    search(qtbot, window, "Undertrained")  # a search the list holds whole: counted plainly
+    assert window.status.count.text().startswith(f"{window.model.rowCount()} papers")
