@@ -183,6 +183,17 @@ class Sidebar(QTreeView):
         self.selectionModel().currentChanged.connect(self._on_current)
         self._generation = 0
 
+    def moveCursor(
+        self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        """The keys go from entry to entry: section headers and hints are passed over."""
+        index = super().moveCursor(action, modifiers)
+        Move = QAbstractItemView.CursorAction
+        upwards = action in (Move.MoveUp, Move.MovePrevious, Move.MovePageUp, Move.MoveEnd)
+        while index.isValid() and self.entry_at(index) is None:
+            index = self.indexAbove(index) if upwards else self.indexBelow(index)
+        return index if index.isValid() else self.currentIndex()
+
     def refresh(self) -> None:
         self._generation += 1
         generation = self._generation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
@@ -80,3 +81,24 @@ def test_the_chosen_entry_survives_a_refresh_or_falls_back_to_all(
     window.ops.remove_tags([paper], ["fleeting"])  # the tag is gone with its last paper
     assert window.sidebar.current_key == "all"
     qtbot.waitUntil(lambda: window.model.rowCount() == 249)
+
+
+def test_the_arrow_keys_go_from_entry_to_entry_over_the_section_headers(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    sample_library.tag(window.model.ids[:2], ["vision"])
+    sidebar = window.sidebar
+    sidebar.refresh()
+    qtbot.waitUntil(lambda: "tag:vision" in entries(sidebar))
+    assert sidebar.select_key("hidden")  # the last entry of the first section
+    sidebar.setFocus()
+    qtbot.keyClick(sidebar, Qt.Key.Key_Down)
+    assert sidebar.current_entry() is not None and sidebar.current_entry().key == "tag:vision"  # type: ignore[union-attr]
+    qtbot.keyClick(sidebar, Qt.Key.Key_Up)
+    assert sidebar.current_entry().key == "hidden"  # type: ignore[union-attr]
+    assert sidebar.select_key("all")
+    qtbot.keyClick(sidebar, Qt.Key.Key_Up)  # nothing above: it stays
+    assert sidebar.current_entry().key == "all"  # type: ignore[union-attr]
+    qtbot.keyClick(sidebar, Qt.Key.Key_End)
+    last = sidebar.current_entry()
+    assert last is not None and last.key.startswith("dump:")
