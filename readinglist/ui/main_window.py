@@ -167,11 +167,19 @@ class MainWindow(QMainWindow):
         if change.structure:
             self.model.forget_all()
             self.papers.refresh()
+        elif change.papers and self._list_depends_on_annotations():
+            # Starred, Unread or a tag: a paper unstarred, read or untagged leaves the list (the
+            # next one becomes current), as the sidebar's count already says.
+            self.papers.refresh()
         self.sidebar.refresh()  # starred, unread and tag counts follow every change
         self.update_detail()
         self.status.show_message(change.message)
         if change.tags:  # tags changed in bulk are re-read by the search index: now, in the back
             self.importer.prepare_search()
+
+    def _list_depends_on_annotations(self) -> bool:
+        where = self.papers.where
+        return where.starred or where.unread or where.tag is not None
 
     def split_record(self, record: int) -> None:
         self.detail.note.flush()  # the note as typed belongs to the group before the split

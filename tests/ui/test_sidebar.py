@@ -102,3 +102,28 @@ def test_the_arrow_keys_go_from_entry_to_entry_over_the_section_headers(
     qtbot.keyClick(sidebar, Qt.Key.Key_End)
     last = sidebar.current_entry()
     assert last is not None and last.key.startswith("dump:")
+
+
+def test_a_paper_that_no_longer_matches_the_chosen_view_leaves_it(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    a, b, c = window.model.ids[:3]
+    window.ops.add_tags([a, b, c], ["survey"])
+    sidebar = window.sidebar
+    assert sidebar.select_key("tag:survey")
+    qtbot.waitUntil(lambda: window.model.ids == [a, b, c])
+    window.view.select_ids([b], b)
+    window.ops.remove_tags([b], ["survey"])
+    qtbot.waitUntil(lambda: window.model.ids == [a, c])
+    assert window.view.current_id() == c  # the next one, where the reader was
+    qtbot.waitUntil(lambda: entries(sidebar)["tag:survey"] == ("survey", 2))
+    assert window.status.count.text() == "2 papers  ·  survey"
+    window.commands.undo()  # and back it comes
+    qtbot.waitUntil(lambda: window.model.ids == [a, b, c])
+    assert sidebar.select_key("unread")
+    qtbot.waitUntil(lambda: len(window.model.ids) == 249)
+    first, second = window.model.ids[:2]
+    window.view.select_ids([first], first)
+    window.commands.toggle_read()  # read: it leaves the Unread view, the next is current
+    qtbot.waitUntil(lambda: len(window.model.ids) == 248)
+    assert window.view.current_id() == second
