@@ -216,7 +216,7 @@ class DetailPane(QScrollArea):
         self.title.show_text(paper.title, detail.terms, mark)
         abstract = paper.abstract or "(This listing had no abstract.)"
         self.abstract.show_text(abstract, detail.terms, mark)
-        self.tags.input.setPlaceholderText("Add a tag…  (T)")
+        self.tags.set_hint("Add a tag…  (T)")
         lines = []
         for s in paper.sightings:
             source = "" if s.year_source == "file-date" else "  (year set by you)"
@@ -231,7 +231,7 @@ class DetailPane(QScrollArea):
         if count > len(titles):
             titles.append(f"…and {count - len(titles):,} more")
         self.selection_list.setText("\n".join(titles))
-        self.tags.input.setPlaceholderText(f"Add a tag to all {count:,}…  (T)")
+        self.tags.set_hint(f"Add a tag to all {count:,}…  (T)")
         first = detail.papers[0]
         self.merge_button.setText(f"Merge into one paper, shown as #{first.id}")
 

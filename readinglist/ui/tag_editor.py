@@ -76,8 +76,7 @@ class TagEditor(QWidget):
         self.flow = FlowLayout(self, spacing=5)
         self.input = QLineEdit(self)
         self.input.setObjectName("TagInput")
-        self.input.setPlaceholderText("Add a tag…  (T)")
-        self.input.setFixedWidth(140)
+        self.set_hint("Add a tag…  (T)")
         self._names = QStringListModel(self)
         completer = QCompleter(self._names, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -88,6 +87,11 @@ class TagEditor(QWidget):
         self.flow.addWidget(self.input)
         self._chips: list[TagChip] = []
         self._tags: tuple[str, ...] = ()
+
+    def set_hint(self, text: str) -> None:
+        """The field's placeholder; the field is wide enough to show it whole."""
+        self.input.setPlaceholderText(text)
+        self.input.setFixedWidth(max(140, self.input.fontMetrics().horizontalAdvance(text) + 28))
 
     def set_known_tags(self, names: Sequence[str]) -> None:
         self._names.setStringList(list(names))

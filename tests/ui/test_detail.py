@@ -82,6 +82,10 @@ def test_several_selected_offer_tags_for_all_and_merge(
     window.view.select_ids(ids, ids[1])
     detail = window.detail
     assert detail.title.toPlainText() == "3 papers selected"
+    field = detail.tags.input
+    hint = field.placeholderText()
+    assert hint == "Add a tag to all 3…  (T)"
+    assert field.width() > field.fontMetrics().horizontalAdvance(hint)  # shown whole
     assert not detail.note.isVisibleTo(window) and detail.merge_button.isVisibleTo(window)
     assert f"#{ids[1]}" in detail.merge_button.text()  # the current paper is the one kept
     qtbot.mouseClick(detail.merge_button, Qt.MouseButton.LeftButton)
