@@ -171,9 +171,13 @@ class Operations(QObject):
                 return restore(before)
 
             if note_of is None:
-                command = ServiceCommand(text, apply, undo, self._publish, self._report, background)
+                command = ServiceCommand(
+                    text, apply, undo, self._publish, self._report, background, self.stack
+                )
             else:
-                command = NoteCommand(note_of, text, apply, undo, self._publish, self._report)
+                command = NoteCommand(
+                    note_of, text, apply, undo, self._publish, self._report, self.stack
+                )
             self.stack.push(command)
             self._publish(change)
 

@@ -4,6 +4,8 @@ A command is pushed after its change was made (by `operations.Operations`), so a
 (a `UserError`) never lands on the stack: the first `redo()` that `QUndoStack.push` calls is
 skipped. Annotation changes undo through `Library.snapshot`/`restore`, merge and split through
 `Library.undo_regroup`: each puts back only what its change was about (see `operations.py`).
+An undo or redo that fails (the library busy, changed elsewhere) is reported and leaves the
+stack where it was, so it can be tried again.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from readinglist.core.errors import UserError
 from readinglist.core.records import Change
@@ -31,6 +34,7 @@ class ServiceCommand(QUndoCommand):
         publish: Publish,
         report: Report,
         background: Background | None = None,
+        stack: QUndoStack | None = None,
     ) -> None:
         super().__init__(text)
         self._redo = redo
@@ -38,16 +42,40 @@ class ServiceCommand(QUndoCommand):
         self._publish = publish
         self._report = report
         self._background = background
+        self._stack = stack
         self._pushed = False
+        self._stepping_back = False  # the next undo/redo call only moves the stack back
 
     def redo(self) -> None:
         if not self._pushed:
             self._pushed = True  # already applied by the operation that pushed us
             return
+        if self._stepping_back:
+            self._stepping_back = False
+            return
         self._run(self._redo, "redo")
 
     def undo(self) -> None:
+        if self._stepping_back:
+            self._stepping_back = False
+            return
         self._run(self._undo, "undo")
+
+    def _step_back(self, verb: str) -> None:
+        """An undo or redo that failed changed nothing: put the stack back where it was, so
+        that Undo and Redo still offer this change (once the event loop is free: the stack is
+        in the middle of moving). Not if the stack has moved on meanwhile (a worker's answer)."""
+        stack = self._stack
+        if stack is None:
+            return
+
+        def back() -> None:
+            at = stack.index() if verb == "undo" else stack.index() - 1
+            if 0 <= at < stack.count() and stack.command(at) is self:
+                self._stepping_back = True
+                stack.redo() if verb == "undo" else stack.undo()
+
+        QTimer.singleShot(0, back)
 
     def _run(self, action: Callable[[], Change], verb: str) -> None:
         text = self.text()  # read now: a command may be gone by the time a worker reports
@@ -58,6 +86,7 @@ class ServiceCommand(QUndoCommand):
         def failed(message: str) -> None:
             # The library changed under us (another program) or is locked: say so, never crash.
             self._report(f"Could not {verb} “{text}”: {message}")
+            self._step_back(verb)
 
         if self._background is not None:
             self._background(f"{verb.capitalize()}: {text}", action, done, failed)
@@ -83,8 +112,9 @@ class NoteCommand(ServiceCommand):
         undo: Callable[[], Change],
         publish: Publish,
         report: Report,
+        stack: QUndoStack | None = None,
     ) -> None:
-        super().__init__(text, redo, undo, publish, report)
+        super().__init__(text, redo, undo, publish, report, stack=stack)
         self.paper_id = paper_id
 
     def id(self) -> int:

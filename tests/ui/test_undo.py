@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication, QUndoStack
 from pytestqt.qtbot import QtBot
 
+from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.ui import operations
 from readinglist.ui.main_window import MainWindow
@@ -317,3 +318,25 @@ def test_an_undo_puts_back_only_what_its_change_was_about(
     assert annotations(sample_library, [paper]) == [(True, True, ("theirs",), "written elsewhere")]
     window.commands.undo()  # the star
     assert annotations(sample_library, [paper]) == [(False, True, ("theirs",), "written elsewhere")]
+
+
+def test_an_undo_that_fails_leaves_the_change_on_the_stack_to_try_again(
+    qtbot: QtBot, window: MainWindow, sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    window.commands.toggle_star()
+    real_restore = sample_library.restore
+
+    def locked(*args: object, **kwargs: object) -> object:
+        raise UserError("the library is busy")
+
+    monkeypatch.setattr(sample_library, "restore", locked)
+    window.commands.undo()
+    assert "Could not undo “Star 1 paper”: the library is busy" in window.status.message.text()
+    qtbot.waitUntil(lambda: window.undo_stack.index() == 1)  # still done, still undoable
+    assert sample_library.get(paper).starred
+    assert window.actions_by_id["undo"].text() == "&Undo Star 1 paper"
+    monkeypatch.setattr(sample_library, "restore", real_restore)
+    window.commands.undo()  # the second try works
+    assert not sample_library.get(paper).starred and window.undo_stack.index() == 0
