@@ -71,15 +71,16 @@ _ALWAYS = {
 _ASCII_TEXT = {
     "\u2014": "---", "\u2013": "--", "\u201c": "``", "\u201d": "''",
     "\u2018": r"\textquoteleft{}", "\u2019": r"\textquoteright{}", "\u2026": r"\ldots{}",
-    "\u00b0": r"\textdegree{}", "\u00b5": r"\textmu{}", "\u00a7": r"\S{}", "\u00b6": r"\P{}",
+    "\u00b0": r"\textdegree{}", "\u00b5": r"\textmu{}",
     "\u00a9": r"\copyright{}", "\u00ae": r"\textregistered{}", "\u2122": r"\texttrademark{}",
     "\u2022": r"\textbullet{}", "\u2020": r"\dag{}", "\u2021": r"\ddag{}", "\u00a3": r"\pounds{}",
     "\u20ac": r"\texteuro{}", "\u00a1": r"\textexclamdown{}", "\u00bf": r"\textquestiondown{}",
     "\u00ab": r"\guillemotleft{}", "\u00bb": r"\guillemotright{}",
 }  # fmt: skip
-# ... letters written {\ss} ...
+# ... letters (and the two symbols named by a capital) written in braces, {\ss}, {\S}: the
+# braces keep bibliography styles from lower-casing the command's name in a title (\s, \p).
 _ASCII_LETTERS = {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
-                  "ł": "l", "Ł": "L", "ı": "i", "ȷ": "j"}  # fmt: skip
+                  "ł": "l", "Ł": "L", "ı": "i", "ȷ": "j", "§": "S", "¶": "P"}  # fmt: skip
 # ... math symbols written {$\alpha$} ...
 _MATH = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "varepsilon", "ϵ": "epsilon",
@@ -140,10 +141,29 @@ def _encode_char(ch: str, ascii_only: bool) -> str:
     return rf"\symbol{{{ord(ch)}}}"
 
 
-def _needs_case_protection(word: str) -> bool:
+# After a lone "A", words that show it is a label ("Part A and Part B"), not the article.
+_AFTER_A_LABEL = frozenset({"and", "or", "nor", "vs", "versus", "to", "of", "in", "on", "for",
+                            "with", "is", "are", "as", "at", "by"})  # fmt: skip
+_NEXT_WORD = re.compile(r" ([^\W\d_]+)")
+
+
+def _needs_case_protection(word: str, text: str, start: int, end: int) -> bool:
+    """Whether styles that lower-case titles would change what `word` (text[start:end]) means:
+    a capital after its first letter (LLM, ZeroQuant), a capital with a digit (T5, V2, A100),
+    a lone capital (Part B), "A" too unless it is the article ("A Study", "of A Study")."""
     if len(word) == 1:
-        return word.isupper() and word != "A"
-    return any(ch.isupper() for ch in word[1:])
+        if not word.isupper():
+            return False
+        if word != "A":
+            return True
+        before = text[:start].rstrip()
+        if not before or before.endswith(":"):
+            return False  # the first word, or after a colon: styles keep its capital
+        after = _NEXT_WORD.match(text, end)
+        return after is None or after.group(1).lower() in _AFTER_A_LABEL
+    return any(ch.isupper() for ch in word[1:]) or (
+        word[0].isupper() and any(ch.isdigit() for ch in word)
+    )
 
 
 def _field_pattern(ascii_only: bool, title: bool) -> re.Pattern[str]:
@@ -185,7 +205,7 @@ def encode_field(
             piece = found
             if ascii_only and not found.isascii():
                 piece = "".join(_encode_char(ch, True) for ch in found)
-            if _needs_case_protection(found):
+            if _needs_case_protection(found, text, match.start(), match.end()):
                 piece = "{" + piece + "}"
         elif kind == "space":
             piece = r"{\ }"
@@ -203,6 +223,7 @@ def encode_field(
 
 # The inverse tables of the decoder.
 _COMMANDS = {value[1:-2]: ch for ch, value in (_ALWAYS | _ASCII_TEXT).items() if value[-2:] == "{}"}
+_COMMANDS |= {"S": "§", "P": "¶"}  # as earlier exports wrote them: \S{}, \P{}
 _ESCAPED = {value[1:]: ch for ch, value in _ALWAYS.items() if len(value) == 2}
 _ESCAPED |= {" ": " ", "{": "{", "}": "}"}  # {\ } is ours; \{ and \} for hand-written files
 _SHORT = {value: ch for ch, value in (_ALWAYS | _ASCII_TEXT).items() if value[0] in "-`'~"}

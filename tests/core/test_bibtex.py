@@ -37,6 +37,7 @@ HOSTILE = (
     "\tstarts with a tab", "\\% {\\it it} $O(n^2)$ \\times", "}{", "{{{", "a, b", "  spaced  out ",
     "Café — “quoted” ‘single’ – 10° ±1 α≤β", "-- '' `` ,, ?` !`", "@misc{evil, title={x}}",
     "Ångström ß Æ ø ł ı Ǆ ǘ ffi", "\\textbackslash{} \\{ \\par", "%comment\n@string{a = b}",
+    "§ 2 ¶ and ZeroQuant-V2 on A100 GPUs, Part A",
 )  # fmt: skip
 # Titles too: hostile text around words that plain lower-cases and acronyms it must not.
 HOSTILE_TITLES = tuple(f"{h} in LLaMA and VQGAN-LC: Part I of a BERT Study" for h in HOSTILE)
@@ -121,6 +122,9 @@ def test_bibtex_plain_style_reads_the_export_without_errors_or_warnings(
     # plain lower-cases titles; the braced acronyms and capitals survive it.
     assert "Scaling the codebook size of {VQGAN} to 100,000 with a utilization rate of 99\\%" in bbl
     assert "in {LLaMA} and {VQGAN}-{LC}: Part {I} of a {BERT} study" in bbl
+    # Capitals with digits, a lone label "A", and § and ¶ as commands keep their case.
+    symbols = r"{\S} 2 {\P}" if ascii_only else "§ 2 ¶"
+    assert f"{symbols} and {{ZeroQuant}}-{{V2}} on {{A100}} {{GPUs}}, part {{A}} in" in bbl
     assert "Listed 2024-03-14" in bbl and "March 2024" in bbl
 
 
@@ -252,8 +256,14 @@ def test_every_character_of_the_first_planes_and_every_tricky_pair_round_trips()
 def test_titles_protect_acronyms_and_capitals_but_not_title_case_words() -> None:
     title = "Scaling LLaMA and GPT-4 to 3D: Part I of A Study, Part A"
     assert encode_field(title, title=True) == (
-        "Scaling {LLaMA} and {GPT}-4 to {3D}: Part {I} of A Study, Part A"
+        "Scaling {LLaMA} and {GPT}-4 to {3D}: Part {I} of A Study, Part {A}"
     )
+    title = "A Look at ZeroQuant-V2, T5 and A100s: Plan A and Plan B; A Study"
+    assert encode_field(title, title=True) == (
+        "A Look at {ZeroQuant}-{V2}, {T5} and {A100s}: Plan {A} and Plan {B}; A Study"
+    )
+    # The two symbols named by a capital are braced whole: styles would lower-case \S to \s.
+    assert encode_field("§ 3 and ¶", title=True, ascii_only=True) == r"{\S} 3 and {\P}"
     assert encode_field("École ÉTS", title=True, ascii_only=True) == r"{\'{E}}cole {{\'{E}}TS}"
 
 
@@ -351,7 +361,7 @@ def reference_encode(text: str, ascii_only: bool, title: bool, keyword: bool) ->
     opens, closes = set(), set()
     if title:
         for match in _WORD.finditer(text):
-            if _needs_case_protection(match.group()):
+            if _needs_case_protection(match.group(), text, match.start(), match.end()):
                 opens.add(match.start())
                 closes.add(match.end() - 1)
     last = len(text) - 1
