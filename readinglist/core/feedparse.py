@@ -187,6 +187,8 @@ def looks_like_title(paragraph: str) -> bool:
     """
     if len(paragraph) >= 250 or paragraph.count(" ") >= 30 or "\n" in paragraph:
         return False
+    if "://" in paragraph:  # an abstract that is only a link ("Project page: https://...")
+        return False
     return _SENTENCE_BREAK.search(paragraph) is None
 
 

@@ -97,6 +97,16 @@ def test_entry_without_abstract(tmp_path: Path) -> None:
     ]
 
 
+def test_an_abstract_that_is_only_a_link_stays_the_abstract(tmp_path: Path) -> None:
+    text = dump(("Mar 14", [("FooNet: Fast Segmentation", "Project page: https://foonet.github.io/"),
+                            ("Second Title", ABSTRACT_A)]))  # fmt: skip
+    entries = read_dump(write(tmp_path, "link.txt", text)).entries
+    assert [(e.title, e.abstract) for e in entries] == [
+        ("FooNet: Fast Segmentation", "Project page: https://foonet.github.io/"),
+        ("Second Title", ABSTRACT_A),
+    ]
+
+
 def test_titles_with_a_question_are_titles() -> None:
     assert looks_like_title("Does your data spark joy? Performance gains from upsampling")
     assert looks_like_title(
