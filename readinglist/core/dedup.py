@@ -287,6 +287,9 @@ class Match:
     title_score: float  # 0-100, rapidfuzz ratio of the normalized titles
     abstract_score: float | None  # 0-100, words of the shorter abstract vs the longer's start
     reason: str  # one line for people: "same title, abstract 97% alike (one is cut short)"
+    # Evidence of two papers, not just too little to merge: titles that differ in a word that
+    # matters, or abstracts compared whole that differ. Such records never share a group.
+    conflict: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,7 +444,7 @@ def compare(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Mat
     # The titles go first: they are cheap, and most candidates that blocking finds fail on them.
     difference, typos = _title_difference(ta, tb)
     if difference is not None:
-        return Match(False, title_score, None, difference)
+        return Match(False, title_score, None, difference, conflict=True)
     wa, wb = _abstract(abstract_a), _abstract(abstract_b)
     if ta.text == tb.text and wa == wb and wa:
         return Match(True, title_score, 100.0, "same title, same abstract")
@@ -467,7 +470,7 @@ def compare(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Mat
         return Match(False, title_score, score, reason)
     if raw_score < ABSTRACT_ALIKE:
         reason = f"{titles}, but abstracts differ ({raw_score:.0f}% alike)"
-        return Match(False, title_score, score, reason)
+        return Match(False, title_score, score, reason, conflict=True)
     cut = " (one is cut short)" if fraction < CUT_SHORT_FRACTION else ""
     # int() rounds down: "100% alike" would read as identical when a word differs.
     alike = "same abstract" if raw_score == 100.0 else f"abstract {int(raw_score)}% alike"

@@ -76,7 +76,7 @@ def _completeness(title: str, abstract: str, paper_id: int) -> tuple[int, int, i
     return (len(abstract), len(title), -paper_id)
 
 
-def _user_pinned(cur: sqlite3.Cursor, group: int) -> bool:
+def user_merged(cur: sqlite3.Cursor, group: int) -> bool:
     """A group whose visible record the user chose by merging keeps it."""
     return (
         cur.execute(
@@ -99,7 +99,7 @@ def attach(cur: sqlite3.Cursor, paper_id: int, found: Found, title: str, abstrac
     more_complete = _completeness(title, abstract, paper_id) > _completeness(
         shown_title, shown_abstract, group
     )
-    if more_complete and not _user_pinned(cur, group):
+    if more_complete and not user_merged(cur, group):
         back = dedup.compare(shown_title, shown_abstract, title, abstract)
         cur.execute("UPDATE paper SET duplicate_of = ? WHERE duplicate_of = ?", (paper_id, group))
         _hide(cur, group, paper_id, AUTO, back, f"matches #{paper_id}: {back.reason}")
@@ -170,6 +170,13 @@ class _Clusters:
             self.cannot[a].add(b)
             self.cannot[b].add(a)
         self.pinned: set[int] = set()  # roots of the sets that hold a merge by the user
+        self.conflicts: dict[int, set[int]] = defaultdict(set)  # see `forbid`
+
+    def forbid(self, a: int, b: int) -> None:
+        """Keep a and b apart: detection's evidence of two papers. Unlike a user's split, it
+        does not hold against a set the user merged (the user's decision is theirs)."""
+        self.conflicts[a].add(b)
+        self.conflicts[b].add(a)
 
     def pin(self, i: int) -> None:
         """Mark i's set as holding a merge by the user."""
@@ -191,6 +198,12 @@ class _Clusters:
             return False
         small, large = sorted((self.members[ra], self.members[rb]), key=len)
         if any(self.cannot[m] & large for m in small if m in self.cannot):
+            return False
+        if (
+            ra not in self.pinned
+            and rb not in self.pinned
+            and any(self.conflicts[m] & large for m in small if m in self.conflicts)
+        ):
             return False
         keep, gone = (ra, rb) if len(self.members[ra]) >= len(self.members[rb]) else (rb, ra)
         self.parent[gone] = keep
@@ -216,11 +229,11 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
     records = {r[0]: r for r in rows}
     cannot = set(cur.execute("SELECT paper_a, paper_b FROM cannot_link"))
     clusters = _Clusters(records, cannot)
-    user_merged = [(paper_id, under) for paper_id, _, _, under, by in rows
+    merged_by_user = [(paper_id, under) for paper_id, _, _, under, by in rows
                    if by == USER and under is not None]  # fmt: skip
-    for paper_id, under in user_merged:
+    for paper_id, under in merged_by_user:
         clusters.union(paper_id, under)
-    for paper_id, _ in user_merged:  # after the unions: they join what the user joined
+    for paper_id, _ in merged_by_user:  # after the unions: they join what the user joined
         clusters.pin(paper_id)
 
     edges: list[_Edge] = []
@@ -241,6 +254,8 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
                 match = dedup.compare(records[a][1], records[a][2], records[b][1], records[b][2])
                 if match.same:
                     edges.append((strength(match), a, b, match))
+                elif match.conflict:  # two papers: no third record may bring them together
+                    clusters.forbid(a, b)
     edges.sort(key=lambda e: (e[0], -e[1], -e[2]), reverse=True)
     linked_by: dict[int, tuple[int, dedup.Match]] = {}
 

@@ -32,6 +32,7 @@ from readinglist.core.duplicates import (
     Found,
     contradicts,
     strength,
+    user_merged,
 )
 
 # Beyond this many keys in memory (about 100 bytes each) the matcher forgets them and looks keys
@@ -235,6 +236,14 @@ class Matcher:
                             ambiguous.append(paper_id)
                         continue
                     title_only[group] = dedup.has_abstract(shown_abstract)
+                elif group != paper_id:
+                    # Like a hidden record (a cut-short listing) that it matches, but another
+                    # paper than the group's: it would bring two papers together.
+                    shown_title, shown_abstract = self._text_of(group)
+                    against = dedup.compare(record.title, record.abstract, shown_title,
+                                            shown_abstract)  # fmt: skip
+                    if against.conflict and not user_merged(self._require_cursor(), group):
+                        continue  # (a group the user merged is theirs: it takes any variant)
                 if best is None or strength(match) > strength(best.match):
                     best = Found(Candidate(paper_id, title, abstract, group), match)
         if (

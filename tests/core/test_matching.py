@@ -4,6 +4,7 @@ never overlooked."""
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import pytest
 
 from benchmarks.make_library import GeneratedLibrary, generate_library
 from readinglist import Library
-from readinglist.core import importer, matching
+from readinglist.core import dedup, importer, matching
 from readinglist.core.database import raw_cursor
+from readinglist.core.feedparse import read_dump
 from tests.core.test_import import ABSTRACT, write_dump
 
 
@@ -175,3 +177,36 @@ def test_a_key_whose_record_is_gone_is_no_evidence(library: Library, tmp_path: P
     assert sorted(p.title for p in library.list()) == sorted([title, other[0]])
     library.recheck_duplicates()  # reads the keys too
     assert len(library.list()) == 2
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations("ABS")))
+def test_a_cut_short_listing_never_brings_two_papers_together(
+    tmp_path: Path, sample_files: list[Path], order: tuple[str, ...]
+) -> None:
+    """A and B share a title and B's abstract opens with A's first 93 words, then goes its own
+    way: two papers. S is A's abstract cut short, so it is like both. Whatever the order of the
+    listings, and after a recheck, A and B are never one paper."""
+    abstracts = [e.abstract for e in read_dump(sample_files[0]).entries]
+    first = next(a for a in abstracts if len(a.split()) > 180)
+    second = " ".join(next(a for a in abstracts if a != first).split()[:60])
+    words = first.split()
+    title = "Scaling Laws for Codebooks in Image Tokenizers"
+    texts = {
+        "A": first,
+        "B": " ".join(words[:93]) + " " + second,
+        "S": " ".join(words[:82]),
+    }
+    assert not dedup.compare(title, texts["A"], title, texts["B"]).same
+    assert dedup.compare(title, texts["S"], title, texts["B"]).same
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        for day, name in enumerate(order, start=1):
+            lib.import_paths(
+                [write_dump(tmp_path / f"{name}.txt", f"Mar {day}", [(title, texts[name])])]
+            )
+        for _ in ("after import", "after recheck"):
+            records = {p.abstract: p for p in lib.list(include_hidden=True)}
+            group = {
+                name: records[text].duplicate_of or records[text].id for name, text in texts.items()
+            }
+            assert group["A"] != group["B"], order
+            lib.recheck_duplicates()
