@@ -297,6 +297,11 @@ class _Title:
     raw: str
     text: str  # normalized
     words: tuple[str, ...]
+    marked: frozenset[str]  # words that carry + # * (C++, C#, MoE++, A*): see _MARKED
+
+
+# Punctuation that names something: normalizing drops it, but C and C++ are two languages.
+_MARKED = re.compile(r"[^\W_]+[+#*]+")
 
 
 # A record is compared with each of its candidates (at import, at a recheck): caching normalized
@@ -305,7 +310,15 @@ class _Title:
 @lru_cache(maxsize=4096)
 def _title(title: str) -> _Title:
     text = normalize_title(title)
-    return _Title(title, text, tuple(text.split()))
+    marked = frozenset(m.lower() for m in _MARKED.findall(title)) if _has_marks(title) else _NONE
+    return _Title(title, text, tuple(text.split()), marked)
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _has_marks(title: str) -> bool:
+    return "+" in title or "#" in title or "*" in title
 
 
 @lru_cache(maxsize=1024)
@@ -315,7 +328,8 @@ def _abstract(abstract: str) -> tuple[bytes, ...]:
 
 def same_title(title_a: str, title_b: str) -> bool:
     """Whether two titles are equal once normalized: the only title match that counts alone."""
-    return _title(title_a).text == _title(title_b).text
+    a, b = _title(title_a), _title(title_b)
+    return a.text == b.text and a.marked == b.marked
 
 
 def has_abstract(abstract: str) -> bool:
@@ -344,6 +358,9 @@ def _title_difference(a: _Title, b: _Title) -> tuple[str | None, list[str]]:
     more that is neither a number nor a roman numeral. Anything else, a differing number, an
     added word, one meaningful word for another (Vision/Language, Small/Large), is another paper.
     """
+    if a.marked != b.marked:
+        differ = sorted(a.marked ^ b.marked)
+        return f"titles differ in '{differ[0]}'", []
     if a.words == b.words:
         return None, []
     # Align in a fixed order, as an alignment may depend on it: the verdict is the same both ways.

@@ -217,6 +217,25 @@ def test_feeds_md_one_meaningful_word_is_another_paper(old: str, new: str, shown
         assert m.reason == f"titles differ in {shown}"
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("C", "C++"), ("C", "C#"), ("MoE", "MoE++"), ("A", "A*"), ("C++", "C#")],
+)
+def test_a_name_made_with_punctuation_is_another_paper(a: str, b: str) -> None:
+    """Normalizing drops punctuation, but C and C++ are two languages."""
+    abstract = (
+        "We translate legacy code to Rust with a large language model, then repair what the"
+        " compiler rejects, and report how much of each benchmark compiles and passes its tests."
+    )
+    title_a, title_b = f"Translating {a} to Rust with Language Models", f"Translating {b} to Rust"
+    title_b += " with Language Models"
+    for abstract_b in ("", abstract):  # a listing without abstract, and even the same abstract
+        m = compare(title_a, abstract, title_b, abstract_b)
+        assert not m.same and m.conflict, m
+        assert m.reason.startswith("titles differ in ")
+    assert compare(title_b, abstract, title_b.upper() + ".", "").same  # its own variants still
+
+
 def test_feeds_md_same_title_different_abstracts_are_different_papers(
     sample_files: list[Path],
 ) -> None:
