@@ -83,7 +83,29 @@ def _group(cur: sqlite3.Cursor, word: str, vocab: Vocabulary) -> _Group:
         docs += sum(vocab.doc_count(t) for t in near)
     parts = [f'"{prefix}"*'] if prefix else []
     parts += [f'"{t}"' for t in sorted(terms - {prefix})]
+    if not own and len(word) >= 4:
+        # Unknown as one word: maybe two run together, as people type a hyphenated name
+        # ("lowbit" for Low-Bit, "gpt4" for GPT-4): the two words side by side count too.
+        joined = _split_in_two(word, vocab)
+        if joined is not None:
+            parts.append(f'"{joined[0]} {joined[1]}"')
+            terms.update(joined)
+            docs += min(vocab.doc_count(joined[0]), vocab.doc_count(joined[1]))
     return _Group(word, terms, prefix, "(" + " OR ".join(parts) + ")", min(docs, vocab.n_docs))
+
+
+def _split_in_two(word: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """The most likely two known words `word` is made of (each of two letters or more, or a
+    number), if any."""
+    best: tuple[int, str, str] | None = None
+    for at in range(1, len(word)):
+        head, tail = word[:at], word[at:]
+        if (len(head) < 2 and not head.isdigit()) or (len(tail) < 2 and not tail.isdigit()):
+            continue
+        support = min(vocab.doc_count(head), vocab.doc_count(tail))
+        if support and (best is None or support > best[0]):
+            best = (support, head, tail)
+    return None if best is None else (best[1], best[2])
 
 
 # -- running -------------------------------------------------------------------------------------
@@ -257,14 +279,17 @@ class _Marks:
 
 
 def _score(marks: _Marks, in_title: list[int], has: int, bm25: float) -> float:
-    """Every word in the title first, then as a phrase there, then every word anywhere, more
-    words; bm25 or, if unscored, how much of the title the words fill, break ties."""
+    """Every word in the title first, then as a phrase there (the whole title first of all),
+    then every word anywhere, more words; bm25 or, if unscored, how much of the title the
+    words fill, break ties."""
     title = functools.reduce(operator.or_, in_title, 0)
     titled, anywhere, n = title == marks.full, title | has, marks.size
     density = title.bit_count() / (len(in_title) or 1) if bm25 == 0.0 else 0.0
+    phrase = titled and (marks.phrase(in_title) or n == 1)
     return (
         1000.0 * titled
         + 300.0 * (titled and marks.phrase(in_title))
+        + 100.0 * (phrase and len(in_title) == n)  # the query is the title
         + 200.0 * (anywhere == marks.full)
         + 100.0 * anywhere.bit_count() / n
         + 50.0 * title.bit_count() / n

@@ -203,6 +203,31 @@ def test_an_exact_title_comes_first(sample_library: Library) -> None:
         assert ids(sample_library, title, 1) == [paper_id(sample_library, title)]
 
 
+def test_the_exact_title_beats_a_longer_title_holding_it(library: Library, tmp_path: Path) -> None:
+    longer = "Sparse Attention Kernels for Long Context Language Models"
+    exact = "Sparse Attention Kernels"
+    dump = write_dump(tmp_path / "feeds", "k.txt", [(longer, FILLER), (exact, FILLER + " More.")])
+    library.import_paths([dump])
+    for query in (exact, exact.lower(), "sparse attention kernel"):
+        assert ids(library, query, 2) == [paper_id(library, exact), paper_id(library, longer)]
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        (
+            "lowbit",
+            "VPTQ: Extreme Low-bit Vector Post-Training Quantization for Large Language Models",
+        ),
+        ("longcontext", "LongGenBench: Long-context Generation Benchmark"),
+    ],
+)
+def test_a_hyphenated_name_typed_as_one_word_is_found(
+    sample_library: Library, query: str, title: str
+) -> None:
+    assert paper_id(sample_library, title) in ids(sample_library, query, 10)
+
+
 # -- annotations, filters and duplicate groups ------------------------------------------------
 
 
