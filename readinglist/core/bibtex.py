@@ -31,14 +31,17 @@ break, no run of white space and no white space at either end: a line break is `
 ``\quad{}``, a no-break space ``~``, a space that is not a single space between two other
 characters ``{\ }``, other white space and control characters ``\symbol{N}``. Pairs that LaTeX
 would join into a ligature (``--``, ``''``, ``,,`` ...) are kept apart with ``{}``.
-In titles, words with a capital after their first letter ({LLaMA}, {VQGAN}, {GPT}-4) and single
-capitals other than "A" are braced so that styles which lower-case titles keep them.
+In titles, words with a capital after their first letter ({LLaMA}, {VQGAN}, {GPT}-4) or with a
+capital and a digit ({T5}, {V2}) and single capitals ({B}; "A" only when it is no article) are
+braced so that styles which lower-case titles keep them.
 
 Text is kept as UTF-8 unless ``ascii_only``; then other characters become LaTeX: ``{\'{e}}``,
-``{\ss}``, ``---`` (em dash), two backquotes and two apostrophes (curly double quotes),
+``{\ss}``, ``{\S}``, ``---`` (em dash), two backquotes and two apostrophes (curly double quotes),
 ``\textquoteright{}``, ``{$\alpha$}``, and ``\symbol{N}`` (code point N) for any character without
 a LaTeX form. XeLaTeX and LuaLaTeX typeset ``\symbol{N}`` from the font; pdfLaTeX stops at N > 255,
 as it does at such characters left in UTF-8: no 8-bit engine can typeset emoji or Cyrillic unaided.
+The text is composed first (NFC), so a letter followed by a combining accent is written as the
+accented letter; the field then stands for the composed text.
 
 Decoding is `decode_bibtex_field`: the exact inverse of the encoder. Given a field's raw value (as
 pybtex, bibtexparser or biber read it, without the outer braces) it undoes the escapes above and
@@ -196,6 +199,10 @@ def encode_field(
     writing differently; the rest (most of an abstract) is copied as it is.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if ascii_only and not text.isascii():
+        # Composed first: "e" + U+0301 is {\'{e}}, as "é" is, not a \symbol pdfLaTeX rejects.
+        # The field then stands for the same text in its composed form (NFC).
+        text = unicodedata.normalize("NFC", text)
     last_end, last_char = -1, ""
 
     def piece_for(match: re.Match[str]) -> str:
