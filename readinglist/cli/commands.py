@@ -166,10 +166,11 @@ def _search(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _export(lib: Library, args: argparse.Namespace) -> int:
-    for paper_id in args.ids or ():
-        lib.get(paper_id)  # an unknown id is an error, not an empty export
+    # An unknown id is an error, not an empty export; a hidden record stands for its paper.
+    papers = [lib.get(paper_id) for paper_id in args.ids or ()]
+    ids = tuple(dict.fromkeys(p.duplicate_of or p.id for p in papers)) if args.ids else None
     where = PaperFilter(starred=args.starred, unread=args.unread, tag=_tag_argument(args.tag),
-                        ids=tuple(args.ids) if args.ids else None)  # fmt: skip
+                        ids=ids)  # fmt: skip
     count = lib.export(
         args.format,
         output=args.output,

@@ -95,6 +95,11 @@ def test_selections(annotated: Library, capsys: pytest.CaptureFixture[str]) -> N
     assert exported_ids("--ids", *map(str, some)) == some
     annotated.mark_read(annotated.ids()[:10])
     assert exported_ids("--unread") == annotated.ids()[10:]
+    # A hidden record stands for its paper, as it does for star or tag.
+    x, y = annotated.ids()[20:22]
+    annotated.merge([x, y])
+    assert exported_ids("--ids", str(y)) == [x]
+    assert exported_ids("--ids", str(x), str(y)) == [x]
 
 
 def test_csv_file_is_safe_for_spreadsheets(annotated: Library, tmp_path: Path) -> None:
