@@ -190,11 +190,14 @@ class Library:
     def mark_unread(self, ids: Iterable[int]) -> Change:
         return self._write(lambda cur: annotating.set_flag(cur, ids, "read", False))
 
-    def tag(self, ids: Iterable[int], tags: Iterable[str]) -> Change:
-        return self._write(lambda cur: annotating.add_tags(cur, ids, tags))
+    def tag(self, ids: Iterable[int], tags: Iterable[str] | str) -> Change:
+        """Add tags (a list of names; one name alone is one tag, not its letters)."""
+        names = [tags] if isinstance(tags, str) else list(tags)
+        return self._write(lambda cur: annotating.add_tags(cur, ids, names))
 
-    def untag(self, ids: Iterable[int], tags: Iterable[str]) -> Change:
-        return self._write(lambda cur: annotating.remove_tags(cur, ids, tags))
+    def untag(self, ids: Iterable[int], tags: Iterable[str] | str) -> Change:
+        names = [tags] if isinstance(tags, str) else list(tags)
+        return self._write(lambda cur: annotating.remove_tags(cur, ids, names))
 
     def set_note(self, paper_id: int, text: str) -> Change:
         return self._write(lambda cur: annotating.set_note(cur, paper_id, text))

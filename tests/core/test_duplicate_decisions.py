@@ -203,6 +203,14 @@ def test_a_hidden_record_stands_for_its_paper_in_a_toggle(
     assert not lib.all_flagged([x, y], "starred") and lib.all_flagged([x], "starred")
 
 
+def test_one_tag_name_alone_is_one_tag(two_papers: tuple[Library, int, int]) -> None:
+    lib, x, _ = two_papers
+    lib.tag([x], "ml")  # a script's slip: a name, not a list of names
+    assert lib.get(x).tags == ("ml",)
+    lib.untag([x], "ml")
+    assert lib.get(x).tags == ()
+
+
 def test_snapshot_restore_puts_back_exactly(two_papers: tuple[Library, int, int]) -> None:
     lib, x, y = two_papers
     lib.tag([x], ["alpha"])
