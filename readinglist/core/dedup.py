@@ -350,8 +350,9 @@ def _shown(title: _Title, start: int, end: int) -> str:
     return " ".join(words[start:end])
 
 
-def _title_difference(a: _Title, b: _Title) -> tuple[str | None, list[str]]:
-    """(why the titles name different papers, or None; the typos tolerated between them).
+def _title_difference(a: _Title, b: _Title) -> tuple[str | None, list[str], list[tuple[str, str]]]:
+    """(why the titles name different papers, or None; the typos tolerated between them, for
+    people and as (word in a, word in b)).
 
     Titles are compared word by word. A difference is tolerated only when it is spacing
     ("pre trained" vs "pretrained"), an article, or a typo: one edit in a word of four letters or
@@ -360,9 +361,9 @@ def _title_difference(a: _Title, b: _Title) -> tuple[str | None, list[str]]:
     """
     if a.marked != b.marked:
         differ = sorted(a.marked ^ b.marked)
-        return f"titles differ in '{differ[0]}'", []
+        return f"titles differ in '{differ[0]}'", [], []
     if a.words == b.words:
-        return None, []
+        return None, [], []
     # Align in a fixed order, as an alignment may depend on it: the verdict is the same both ways.
     swapped = a.words > b.words
     first, second = (b, a) if swapped else (a, b)
@@ -377,6 +378,7 @@ def _title_difference(a: _Title, b: _Title) -> tuple[str | None, list[str]]:
     if swapped:
         blocks = [[j1, j2, i1, i2] for i1, i2, j1, j2 in blocks]
     typos: list[str] = []
+    pairs: list[tuple[str, str]] = []
     for i1, i2, j1, j2 in blocks:
         wa, wb = a.words[i1:i2], b.words[j1:j2]
         ja, jb = "".join(wa), "".join(wb)
@@ -385,19 +387,44 @@ def _title_difference(a: _Title, b: _Title) -> tuple[str | None, list[str]]:
         if not wa or not wb:
             if all(w in _IGNORABLE_WORDS for w in wa + wb):
                 continue
-            return f"titles differ: only one has '{_shown(a, i1, i2) or _shown(b, j1, j2)}'", typos
+            return (
+                f"titles differ: only one has '{_shown(a, i1, i2) or _shown(b, j1, j2)}'",
+                typos,
+                pairs,
+            )
         if len(wa) + len(wb) > 6:
-            return f"titles differ ({fuzz.ratio(a.text, b.text):.0f}% alike)", typos
+            return f"titles differ ({fuzz.ratio(a.text, b.text):.0f}% alike)", typos, pairs
         pair = f"'{_shown(a, i1, i2)}' vs '{_shown(b, j1, j2)}'"
         if any(_is_number(w) for w in wa + wb):
-            return f"titles differ in {pair}", typos
+            return f"titles differ in {pair}", typos, pairs
         if min(len(ja), len(jb)) >= 4 and OSA.distance(ja, jb) <= 1:
             typos.append(pair)
+            pairs.append((ja, jb))
             continue
-        return f"titles differ in {pair}", typos
+        return f"titles differ in {pair}", typos, pairs
     if len(typos) > MAX_TITLE_TYPOS:
-        return f"titles differ in {len(typos)} words", typos
-    return None, typos
+        return f"titles differ in {len(typos)} words", typos, pairs
+    return None, typos, pairs
+
+
+def _renamed(
+    pairs: list[tuple[str, str]], words_a: tuple[bytes, ...], words_b: tuple[bytes, ...]
+) -> str | None:
+    """A title "typo" that each abstract repeats its own way, if any: a name, not a slip.
+
+    Only one letter for another (Mamba/Samba, LLaMA/LLaVA, Online/Inline): a letter dropped,
+    added or swapped (Tranformer, Casual) is what a typo fixed in both places looks like."""
+    in_a: set[bytes] | None = None
+    in_b: set[bytes] = set()
+    for word_a, word_b in pairs:
+        if len(word_a) != len(word_b) or Levenshtein.distance(word_a, word_b) != 1:
+            continue
+        if in_a is None:
+            in_a, in_b = set(words_a), set(words_b)
+        a, b = word_a.encode(), word_b.encode()
+        if a in in_a and b in in_b and a not in in_b and b not in in_a:
+            return f"'{word_a}' vs '{word_b}'"
+    return None
 
 
 def _abstract_score(a: tuple[bytes, ...], b: tuple[bytes, ...]) -> tuple[float, float]:
@@ -459,7 +486,7 @@ def compare(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Mat
     ta, tb = _title(title_a), _title(title_b)
     title_score = 100.0 if ta.text == tb.text else round(fuzz.ratio(ta.text, tb.text), 1)
     # The titles go first: they are cheap, and most candidates that blocking finds fail on them.
-    difference, typos = _title_difference(ta, tb)
+    difference, typos, typo_pairs = _title_difference(ta, tb)
     if difference is not None:
         return Match(False, title_score, None, difference, conflict=True)
     wa, wb = _abstract(abstract_a), _abstract(abstract_b)
@@ -488,6 +515,11 @@ def compare(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Mat
     if raw_score < ABSTRACT_ALIKE:
         reason = f"{titles}, but abstracts differ ({raw_score:.0f}% alike)"
         return Match(False, title_score, score, reason, conflict=True)
+    renamed = _renamed(typo_pairs, wa, wb)
+    if renamed is not None:
+        # Not a typo: the abstracts say the same other word ("Mamba" vs "Samba" in both).
+        return Match(False, title_score, score, f"titles differ in {renamed}, as their"
+                     " abstracts do", conflict=True)  # fmt: skip
     cut = " (one is cut short)" if fraction < CUT_SHORT_FRACTION else ""
     # int() rounds down: "100% alike" would read as identical when a word differs.
     alike = "same abstract" if raw_score == 100.0 else f"abstract {int(raw_score)}% alike"

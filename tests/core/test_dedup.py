@@ -486,3 +486,21 @@ def test_the_title_checks_ascii_shortcut_reads_titles_as_compare_does(title: str
 
     general = "".join(w for w in dedup._title(title).words if w not in dedup._IGNORABLE_WORDS)
     assert dedup.bare_title(title) == general
+
+
+def test_a_title_name_that_the_abstracts_repeat_is_no_typo() -> None:
+    """Mamba and Samba: one letter apart, a typo in a title alone, but each abstract says its
+    own name throughout: two papers. A typo fixed in both places still merges."""
+    template = (
+        "We present {name}, a family of open state space models trained on two trillion tokens."
+        " {name} matches transformers of its size on language modelling and is faster at"
+        " inference; we release {name} weights and code."
+    )
+    mamba = ("Mamba: Open State Space Models", template.format(name="Mamba"))
+    samba = ("Samba: Open State Space Models", template.format(name="Samba"))
+    m = compare(*mamba, *samba)
+    assert not m.same and m.conflict
+    assert m.reason == "titles differ in 'mamba' vs 'samba', as their abstracts do"
+    fixed = template.format(name="Tranformer"), template.format(name="Transformer")
+    assert compare("Tranformer: Open Models", fixed[0], "Transformer: Open Models", fixed[1]).same
+    assert compare(mamba[0].replace("Mamba", "Mambo"), mamba[1], *mamba).same  # a title slip
