@@ -28,7 +28,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
 
-KEY_VERSION = 1  # part of every key's hashed bytes: a new version never collides with the old
+# Part of every key's hashed bytes: a new version never collides with the old. 2: titles spell
+# Greek letters out and read × as x (schema step 4 rebuilds the keys of older libraries).
+KEY_VERSION = 2
 
 # --- Normalization ---------------------------------------------------------------------------
 
@@ -149,8 +151,34 @@ def _fold(text: str, lower: bool = True) -> str:
 
 
 def normalize_title(title: str) -> str:
-    """A title reduced to lowercase unaccented words separated by single spaces."""
-    return _fold(_latex_words(title) if "\\" in title else title)
+    """A title reduced to lowercase unaccented words separated by single spaces.
+
+    A symbol reads the same however it is written: "$\\alpha$-VQGAN" and "α-VQGAN" are
+    "alpha vqgan", "100$\\times$", "100×" and "100x" are "100x"."""
+    if "\\" in title:
+        title = _latex_words(_LATEX_TIMES.sub("x", title))
+    if not title.isascii():
+        # Compatibility forms first: the micro sign µ is the Greek μ, then "mu".
+        title = unicodedata.normalize("NFKC", title).replace("×", "x")
+        if _GREEK.search(title):
+            title = _GREEK.sub(lambda m: _greek_name(m.group()), title)
+    return _fold(title)
+
+
+_LATEX_TIMES = re.compile(r"\\times(?![A-Za-z])")
+_GREEK = re.compile("[\u0370-\u03ff]")
+
+
+@lru_cache(maxsize=256)
+def _greek_name(letter: str) -> str:
+    """A Greek letter as the word LaTeX names it ("α" is " alpha "), else itself."""
+    name = unicodedata.name(letter, "").split(" WITH ")[0].split()
+    words = [w for w in name if w not in ("GREEK", "SMALL", "CAPITAL", "LETTER", "SYMBOL",
+                                          "FINAL", "LUNATE")]  # fmt: skip
+    if name[:1] != ["GREEK"] or len(words) != 1:
+        return letter
+    word = words[0].lower()
+    return f" {'lambda' if word == 'lamda' else word} "  # Unicode says LAMDA, LaTeX \\lambda
 
 
 def _abstract_words(text: str) -> list[bytes]:

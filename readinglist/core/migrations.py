@@ -150,10 +150,21 @@ ALTER TABLE search_state ADD COLUMN stamp TEXT NOT NULL DEFAULT '';
 UPDATE search_state SET stamp = lower(hex(randomblob(8)));
 """
 
+
+
+def _backfill_v4(conn: Connection) -> None:
+    from readinglist.core import duplicates
+
+    duplicates.rebuild_keys(conn)
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "papers, sightings, dumps, import batches and tags", _V1),
     Step(2, "duplicate decisions, citation keys and the search index", _V2, _backfill_v2),
     Step(3, "bulk tag and note changes re-indexed in the background", _V3),
+    # No table changes: the blocking keys are made anew (dedup.KEY_VERSION 2: titles spell
+    # Greek letters out and read × as x, so "α-Net" and "$\\alpha$-Net" are found together).
+    Step(4, "duplicate blocking keys made anew", "", _backfill_v4),
 )
 
 CURRENT_VERSION = STEPS[-1].version

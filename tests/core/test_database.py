@@ -106,14 +106,18 @@ def test_an_upgraded_library_is_identical_to_a_new_one(tmp_path: Path) -> None:
 
 
 def test_a_library_from_an_early_schema_3_build_is_repaired(db_path: Path) -> None:
-    """Early builds of schema 3 lacked the search stamp; such a library says it is current."""
+    """Early builds of schema 3 lacked the search stamp (the upgrade from 3 then repairs it),
+    and so may a library that says it is current."""
+    for version in (3, CURRENT_VERSION):
+        with Library.open(db_path) as lib:
+            lib.import_paths([])
+        with sqlite3.connect(db_path) as con:
+            con.execute("ALTER TABLE search_state DROP COLUMN stamp")
+            con.execute(f"PRAGMA user_version = {version}")
+        con.close()
+        with Library.open(db_path) as lib:
+            assert lib.search("anything") == []
     with Library.open(db_path) as lib:
-        lib.import_paths([])
-    with sqlite3.connect(db_path) as con:
-        con.execute("ALTER TABLE search_state DROP COLUMN stamp")
-    con.close()
-    with Library.open(db_path) as lib:
-        assert lib.search("anything") == []
         lib_path = lib.path
     assert schema_of(lib_path) == schema_of_new(db_path.parent)
 
@@ -230,7 +234,7 @@ def test_upgrade_from_version_2_adds_the_stale_list(sample_library: Library) -> 
         con.execute("ALTER TABLE search_state DROP COLUMN stamp")
         con.execute("PRAGMA user_version = 2")
     with Library.open(path) as lib:
-        assert lib.db.schema_version() == CURRENT_VERSION == 3
+        assert lib.db.schema_version() == CURRENT_VERSION
         with lib.db.read() as conn:
             stamp = conn.exec_driver_sql("SELECT stamp FROM search_state").scalar_one()
         assert len(stamp) == 16
@@ -238,6 +242,23 @@ def test_upgrade_from_version_2_adds_the_stale_list(sample_library: Library) -> 
         lib.tag(lib.ids(), ["everything"])  # uses the new table
         assert len(lib.search("everything", limit=None)) == len(lib.ids())
     assert len(list(path.parent.glob(f"{path.name}.schema-v2.*.bak"))) == 1
+
+
+def test_upgrade_from_version_3_makes_the_blocking_keys_anew(sample_library: Library) -> None:
+    """Schema 4: keys of another KEY_VERSION (titles with Greek letters or × read otherwise)."""
+    path = sample_library.path
+    with sample_library.db.read() as conn:
+        keys = set(conn.exec_driver_sql("SELECT key, paper_id FROM dedup_key"))
+    sample_library.close()
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE dedup_key SET key = key + 1")  # as an older KEY_VERSION made them
+        con.execute("PRAGMA user_version = 3")
+    con.close()
+    with Library.open(path) as lib:
+        assert lib.db.schema_version() == CURRENT_VERSION
+        with lib.db.read() as conn:
+            assert set(conn.exec_driver_sql("SELECT key, paper_id FROM dedup_key")) == keys
+    assert len(list(path.parent.glob(f"{path.name}.schema-v3.*.bak"))) == 1
 
 
 def test_newer_schema_is_refused_and_left_alone(db_path: Path) -> None:
