@@ -383,9 +383,9 @@ def _title_difference(a: _Title, b: _Title) -> tuple[str | None, list[str], list
     people and as (word in a, word in b)).
 
     Titles are compared word by word. A difference is tolerated only when it is spacing
-    ("pre trained" vs "pretrained"), an article, or a typo: one edit in a word of four letters or
-    more that is neither a number nor a roman numeral. Anything else, a differing number, an
-    added word, one meaningful word for another (Vision/Language, Small/Large), is another paper.
+    ("pre trained" vs "pretrained"), an article, or typos (`_typo`), in up to MAX_TITLE_TYPOS
+    words, side by side or not. Anything else, a differing number, an added word, one
+    meaningful word for another (Vision/Language, Small/Large), is another paper.
     """
     if a.marked != b.marked:
         differ = sorted(a.marked ^ b.marked)
@@ -425,14 +425,31 @@ def _title_difference(a: _Title, b: _Title) -> tuple[str | None, list[str], list
         pair = f"'{_shown(a, i1, i2)}' vs '{_shown(b, j1, j2)}'"
         if any(_is_number(w) for w in wa + wb):
             return f"titles differ in {pair}", typos, pairs
-        if min(len(ja), len(jb)) >= 4 and OSA.distance(ja, jb) <= 1:
+        if _typo(ja, jb):
             typos.append(pair)
             pairs.append((ja, jb))
+            continue
+        if len(wa) == len(wb) and all(x == y or _typo(x, y) for x, y in zip(wa, wb, strict=True)):
+            # Typos in words side by side ("Langauge Modles"): each its own typo.
+            for k, (x, y) in enumerate(zip(wa, wb, strict=True)):
+                if x != y:
+                    typos.append(
+                        f"'{_shown(a, i1 + k, i1 + k + 1)}' vs '{_shown(b, j1 + k, j1 + k + 1)}'"
+                    )
+                    pairs.append((x, y))
             continue
         return f"titles differ in {pair}", typos, pairs
     if len(typos) > MAX_TITLE_TYPOS:
         return f"titles differ in {len(typos)} words", typos, pairs
     return None, typos, pairs
+
+
+def _typo(x: str, y: str) -> bool:
+    """One slip of the keys: an edit in a word of four letters or more, or two letters swapped
+    in a shorter one ("teh", "fo"). Numbers are never typos (7B/13B); callers check that."""
+    if min(len(x), len(y)) >= 4:
+        return OSA.distance(x, y) <= 1
+    return len(x) == len(y) >= 2 and sorted(x) == sorted(y) and OSA.distance(x, y) == 1
 
 
 def _renamed(

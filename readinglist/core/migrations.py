@@ -151,7 +151,6 @@ UPDATE search_state SET stamp = lower(hex(randomblob(8)));
 """
 
 
-
 def _backfill_v4(conn: Connection) -> None:
     from readinglist.core import duplicates
 

@@ -522,3 +522,34 @@ def test_a_title_name_that_the_abstracts_repeat_is_no_typo() -> None:
     fixed = template.format(name="Tranformer"), template.format(name="Transformer")
     assert compare("Tranformer: Open Models", fixed[0], "Transformer: Open Models", fixed[1]).same
     assert compare(mamba[0].replace("Mamba", "Mambo"), mamba[1], *mamba).same  # a title slip
+
+
+@pytest.mark.parametrize(
+    ("typed", "right"),
+    [
+        (
+            "Large Langauge Modles Are Few-Shot Learners",
+            "Large Language Models Are Few-Shot Learners",
+        ),
+        ("Scaling Laws fo Neural Language Models", "Scaling Laws of Neural Language Models"),
+        (
+            "Teh Power of Scale for Parameter-Efficient Tuning",
+            "The Power of Scale for Parameter-Efficient Tuning",
+        ),
+    ],
+)
+def test_two_typos_side_by_side_and_a_swap_in_a_short_word_are_typos(
+    typed: str, right: str
+) -> None:
+    abstract = (
+        "We study how language models learn from few examples and report results on a wide"
+        " range of benchmarks, with an analysis of scale, data and the cost of inference."
+    )
+    m = compare(typed, abstract, right, abstract)
+    assert m.same and m.reason.startswith("titles alike but for "), m
+    assert titles_may_match(typed, right)
+    # Not a typo: a number, or letters that are not the same ones.
+    assert not compare(
+        "Scaling Laws fo 7B Models", abstract, "Scaling Laws of 8B Models", abstract
+    ).same
+    assert not compare("Open Vision Modles", abstract, "Open Language Models", abstract).same
