@@ -204,7 +204,8 @@ class Matcher:
         its title alone (the importer shows it again).
         """
         seen: set[int] = set()
-        best: Found | None = None
+        matches: list[tuple[Found, bool]] = []  # in the order met, and whether to check it
+        verdicts: dict[int, dedup.Match] = {}  # candidate -> compare(record, candidate)
         title_only: dict[int, bool] = {}  # group -> whether it has an abstract
         other_papers: set[int] = set()  # groups of other papers with this very title
         ambiguous: list[int] = []
@@ -220,6 +221,7 @@ class Matcher:
                     continue
                 title, abstract = texts
                 match = dedup.compare(record.title, record.abstract, title, abstract)
+                verdicts[paper_id] = match
                 if not match.same:
                     if (
                         dedup.same_title(record.title, title)
@@ -236,16 +238,16 @@ class Matcher:
                             ambiguous.append(paper_id)
                         continue
                     title_only[group] = dedup.has_abstract(shown_abstract)
-                elif group != paper_id:
-                    # Like a hidden record (a cut-short listing) that it matches, but another
-                    # paper than the group's: it would bring two papers together.
-                    shown_title, shown_abstract = self._text_of(group)
-                    against = dedup.compare(record.title, record.abstract, shown_title,
-                                            shown_abstract)  # fmt: skip
-                    if against.conflict and not user_merged(self._require_cursor(), group):
-                        continue  # (a group the user merged is theirs: it takes any variant)
-                if best is None or strength(match) > strength(best.match):
-                    best = Found(Candidate(paper_id, title, abstract, group), match)
+                found = Found(Candidate(paper_id, title, abstract, group), match)
+                matches.append((found, match.abstract_score is not None and group != paper_id))
+        # The strongest match, the first met among equals. A match with a hidden record (a
+        # cut-short listing) must fit the group's shown record too: another paper than that
+        # one would bring two papers together. Checked only for the match that would win.
+        best: Found | None = None
+        for found, check in sorted(matches, key=lambda m: strength(m[0].match), reverse=True):
+            if not check or self._fits(record, found.record.group, verdicts):
+                best = found
+                break
         if (
             best is not None
             and best.match.abstract_score is None
@@ -253,6 +255,14 @@ class Matcher:
         ):
             best = None
         return Search(best, tuple(ambiguous))
+
+    def _fits(self, record: NewRecord, group: int, verdicts: dict[int, dedup.Match]) -> bool:
+        verdict = verdicts.get(group)
+        if verdict is None:
+            shown_title, shown_abstract = self._text_of(group)
+            verdict = dedup.compare(record.title, record.abstract, shown_title, shown_abstract)
+        # A group the user merged is theirs: it takes any variant of its records.
+        return not verdict.conflict or user_merged(self._require_cursor(), group)
 
     def released(self, paper_id: int) -> None:
         """A hidden record was shown again: it is a group of its own.
