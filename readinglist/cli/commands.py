@@ -8,16 +8,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from readinglist.cli.output import paper_json, print_json, print_paper, print_table
+from readinglist.core.errors import UserError
 from readinglist.core.importer import ImportSummary
 from readinglist.core.library import Library
 from readinglist.core.papers import PaperFilter
+from readinglist.core.paths import default_db_path
 from readinglist.core.records import Change
 from readinglist.core.texts import storable
 
 
 def run(args: argparse.Namespace) -> int:
     handler = _HANDLERS[args.command]
-    with Library.open(args.db) as lib:
+    path = (args.db if args.db is not None else default_db_path()).expanduser()
+    if args.command != "import" and not path.exists():
+        # Only an import starts a library: a mistyped --db must not leave an empty one behind.
+        raise UserError(f"{path}: no library there yet (import feed dumps to start one)")
+    with Library.open(path) as lib:
         return handler(lib, args)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from readinglist import Library
 from readinglist._version import __version__
 from readinglist.cli.main import main
 from readinglist.core.paths import cache_dir
@@ -216,15 +217,27 @@ def test_database_location_env_and_option(tmp_path: Path, sample_files: list[Pat
                    env=env, check=True, capture_output=True)  # fmt: skip
     assert (tmp_path / "opt.sqlite").exists()
     del env["READINGLIST_DB"]
-    subprocess.run([*cmd, "list"], env=env, check=True, capture_output=True)
+    subprocess.run([*cmd, "import", str(sample_files[0])], env=env, check=True, capture_output=True)
     assert (tmp_path / "data" / "library.sqlite").exists()
+    subprocess.run([*cmd, "list"], env=env, check=True, capture_output=True)
+
+
+def test_only_an_import_starts_a_library(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    typo = tmp_path / "typo" / "lib.sqlite"
+    for command in (["list"], ["search", "x"], ["star", "1"], ["export", "--format", "csv"]):
+        code, out, err = run(capsys, typo, *command)
+        assert (code, out) == (1, "")
+        assert err == f"error: {typo}: no library there yet (import feed dumps to start one)\n"
+    assert not (tmp_path / "typo").exists()
 
 
 def test_newer_library_is_refused_by_the_command(tmp_path: Path) -> None:
     import sqlite3
 
     db = tmp_path / "lib.sqlite"
-    assert main(["--db", str(db), "list"]) == 0
+    Library.open(db).close()
     with sqlite3.connect(db) as con:
         con.execute("PRAGMA user_version = 999")
     result = subprocess.run([sys.executable, "-m", "readinglist", "--db", str(db), "list"],
