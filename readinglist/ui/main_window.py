@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
             source.changed.connect(self.apply_change)
             source.failed.connect(self.show_error)
         self.ops.notice.connect(self.status.show_message)
+        self.ops.noteNotSaved.connect(self.detail.note.show_unsaved)
         self.ops.busyChanged.connect(self._on_busy)
         self.exporter.done.connect(self.status.show_message)
         self.exporter.failed.connect(self.show_error)
@@ -231,6 +232,9 @@ class MainWindow(QMainWindow):
                 papers, group, self.model.terms, self.dark, tuple(first + others) if others else ()
             )
         )
+        unsaved = self.ops.unsaved_note(current) if current is not None else None
+        if unsaved is not None and current is not None:
+            self.detail.note.show_unsaved(current, unsaved)  # newer than what the library has
         self._update_counts()
         self._last_selection = self.view.selection_key()
         enabled = bool(papers)
@@ -362,5 +366,6 @@ class MainWindow(QMainWindow):
         self.importer.cancel()
         self.runner.shutdown()
         self.ops.save_held_notes()  # a big change was still running: its worker has finished now
+        self.ops.retry_unsaved_notes()  # a last try; a note still not saved is said in a dialog
         self.undo_stack.blockSignals(True)
         event.accept()

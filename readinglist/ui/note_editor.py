@@ -42,7 +42,7 @@ class NoteEditor(QWidget):
         layout.addWidget(self.editor)
         layout.addWidget(self.state)
         self.paper_id: int | None = None
-        self._saved_text = ""
+        self._saved_text: str | None = ""  # None: what is shown could not be saved yet
         self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
         self.editor.textChanged.connect(self._on_edit)
@@ -85,6 +85,19 @@ class NoteEditor(QWidget):
             self._saved_text = text
             self.state.setText("Saved")
             self.saveRequested.emit(self.paper_id, text)
+
+    def show_unsaved(self, paper_id: int, text: str) -> None:
+        """This paper's note could not be saved: keep showing it as not saved (the window
+        tries again). Shown as typed, also when the reader comes back to the paper later."""
+        if paper_id != self.paper_id:
+            return
+        if self.editor.toPlainText() != text and not self.dirty:
+            self._loading = True
+            self.editor.setPlainText(text)
+            self._loading = False
+        if self.editor.toPlainText() == text:
+            self._saved_text = None
+            self.state.setText("Not saved yet: trying again")
 
     def _on_edit(self) -> None:
         if self._loading:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QUndoStack
 
 from readinglist.core.annotating import Snapshot
@@ -36,6 +36,7 @@ from readinglist.ui.undo import Background, NoteCommand, ServiceCommand
 S = TypeVar("S")  # a snapshot taken before a change, which its undo restores
 
 BIG_SELECTION = 500
+NOTE_RETRY_MS = 5000  # a note that could not be saved is tried again this often
 
 
 def papers_label(n: int) -> str:
@@ -47,6 +48,9 @@ class Operations(QObject):
     failed = Signal(str)
     notice = Signal(str)  # for the status bar: a big change started, or a change declined
     busyChanged = Signal(bool)  # a big change starts (True) or ended: lock or free the editors
+    # A note could not be saved (the library busy or read-only): paper id, the text kept to
+    # try again. Never dropped: see `unsaved_note` and `retry_unsaved_notes`.
+    noteNotSaved = Signal(int, str)
 
     def __init__(
         self,
@@ -61,6 +65,9 @@ class Operations(QObject):
         self.runner = runner
         self.busy_with: str | None = None  # the big change running on a worker, if any
         self._held_notes: list[tuple[int, str]] = []  # saved while busy: saved when it ends
+        self._unsaved_notes: dict[int, str] = {}  # paper -> a note whose save failed
+        self._retry = QTimer(self, singleShot=True, interval=NOTE_RETRY_MS)
+        self._retry.timeout.connect(self.retry_unsaved_notes)
 
     def declined_while_busy(self) -> bool:
         """True (and says so) if a big change is still running: the caller must not change."""
@@ -131,6 +138,7 @@ class Operations(QObject):
         aspect: str,
         tags: Sequence[str] = (),
         note_of: int | None = None,
+        report: bool = True,
     ) -> bool:
         """Apply an annotation change, with a snapshot of the papers' groups as its undo. The
         undo puts back only what the change was about (`aspect`, and the `tags` it named): what
@@ -139,7 +147,7 @@ class Operations(QObject):
         def undo(before: Snapshot) -> Change:
             return self.lib.restore(before, aspect, tags)
 
-        return self._undoable(text, ids, self.lib.snapshot, undo, apply, note_of)
+        return self._undoable(text, ids, self.lib.snapshot, undo, apply, note_of, report)
 
     def _undoable(
         self,
@@ -149,6 +157,7 @@ class Operations(QObject):
         restore: Callable[[S], Change],
         apply: Callable[[], Change],
         note_of: int | None = None,
+        report: bool = True,
     ) -> bool:
         """Apply a change and push its undo: putting back what `snapshot` captured before it.
 
@@ -187,7 +196,8 @@ class Operations(QObject):
         try:
             outcome = work()
         except UserError as exc:
-            self._report(exc.message)
+            if report:
+                self._report(exc.message)
             return False
         done(outcome)
         return True
@@ -229,13 +239,33 @@ class Operations(QObject):
         self._save_note(paper_id, text)
 
     def _save_note(self, paper_id: int, text: str) -> None:
-        self._annotate(
+        already_failing = paper_id in self._unsaved_notes
+        saved = self._annotate(
             f"Edit the note of paper {paper_id}",
             [paper_id],
             lambda: self.lib.set_note(paper_id, text),
             "note",
             note_of=paper_id,
+            report=not already_failing,  # said once; the retries are quiet
         )
+        if saved:
+            self._unsaved_notes.pop(paper_id, None)
+            return
+        self._unsaved_notes[paper_id] = text  # kept, and tried again until it is saved
+        self.noteNotSaved.emit(paper_id, text)
+        self._retry.start()
+
+    def unsaved_note(self, paper_id: int) -> str | None:
+        """The text of this paper's note that could not be saved yet, if any."""
+        return self._unsaved_notes.get(paper_id)
+
+    def retry_unsaved_notes(self) -> None:
+        """Try again to save the notes whose save failed (also when the window closes)."""
+        if self.busy_with is not None:
+            self._retry.start()
+            return
+        for paper_id, text in list(self._unsaved_notes.items()):
+            self._save_note(paper_id, text)
 
     # -- duplicates --------------------------------------------------------------------------------
 

@@ -142,7 +142,7 @@ class PaperListController(QObject):
         still_listed = current is not None and self.model.row_of(current) is not None
         if not same_question and not (keep_current and still_listed):
             view.select_row(0)  # a new filter or query: start at the first (best) paper
-        elif still_listed:
+        elif still_listed and current is not None:
             # The same list reloaded, or a search cleared: keep the reader's place.
             view.select_ids(selected if same_question else [current], current)
         elif old_row >= 0:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from readinglist.core.errors import DatabaseError
 from readinglist.core.library import Library
 from readinglist.core.papers import PaperFilter
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.note_editor import SAVE_DELAY_MS
+from tests.ui.conftest import close_dialogs
 
 
 def type_note(qtbot: QtBot, window: MainWindow, text: str) -> None:
@@ -157,3 +161,50 @@ def test_untagging_and_unstarring_a_hidden_record_shows_at_once(
     window.commands.toggle_star()
     row, stored = window.model.paper_at(0), sample_library.get(b)
     assert (row.tags, row.starred) == (stored.tags, stored.starred) == ((), False)
+
+
+def test_a_note_that_cannot_be_saved_is_kept_and_saved_later(
+    qtbot: QtBot, window: MainWindow, sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    real_set_note = sample_library.set_note
+
+    def busy(paper_id: int, text: str) -> object:
+        raise DatabaseError(f"{sample_library.path}: the library is busy")
+
+    monkeypatch.setattr(sample_library, "set_note", busy)
+    note = window.detail.note
+    type_note(qtbot, window, "the one idea")
+    note.flush()
+    assert sample_library.get(paper).note == ""
+    assert note.editor.toPlainText() == "the one idea" and note.dirty
+    assert note.state.text() == "Not saved yet: trying again"
+    errors = [b for b in window.findChildren(QMessageBox, "ErrorMessage") if b.isVisible()]
+    assert len(errors) == 1 and "the library is busy" in errors[0].text()
+    close_dialogs(window)
+    window.view.select_row(1)  # tried again on leaving, quietly: one error box is enough
+    assert not [b for b in window.findChildren(QMessageBox, "ErrorMessage") if b.isVisible()]
+    window.view.select_row(0)  # back: the unsaved text, not the library's empty note
+    assert note.editor.toPlainText() == "the one idea" and note.dirty
+    monkeypatch.setattr(sample_library, "set_note", real_set_note)
+    window.ops.retry_unsaved_notes()  # what the retry timer does
+    assert sample_library.get(paper).note == "the one idea"
+    assert window.ops.unsaved_note(paper) is None
+
+
+def test_a_note_still_unsaved_is_tried_once_more_at_closing(
+    qtbot: QtBot, window: MainWindow, sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    real_set_note = sample_library.set_note
+    monkeypatch.setattr(
+        sample_library, "set_note", lambda *_: (_ for _ in ()).throw(DatabaseError("busy"))
+    )
+    type_note(qtbot, window, "kept")
+    window.detail.note.flush()
+    close_dialogs(window)
+    monkeypatch.setattr(sample_library, "set_note", real_set_note)
+    window.close()
+    assert sample_library.get(paper).note == "kept"
