@@ -156,7 +156,7 @@ def normalize_title(title: str) -> str:
     A symbol reads the same however it is written: "$\\alpha$-VQGAN" and "α-VQGAN" are
     "alpha vqgan", "100$\\times$", "100×" and "100x" are "100x"."""
     if "\\" in title:
-        title = _latex_words(_LATEX_TIMES.sub("x", title))
+        title = _latex_words(_LATEX_VAR.sub(r"\\\1", _LATEX_TIMES.sub("x", title)))
     if not title.isascii():
         # Compatibility forms first: the micro sign µ is the Greek μ, then "mu".
         title = unicodedata.normalize("NFKC", title).replace("×", "x")
@@ -165,7 +165,10 @@ def normalize_title(title: str) -> str:
     return _fold(title)
 
 
-_LATEX_TIMES = re.compile(r"\\times(?![A-Za-z])")
+# "100$\\times$" is "100x": the math around it goes too, or it would split the word.
+_LATEX_TIMES = re.compile(r"\s*\$?\s*\\times(?![A-Za-z])\s*\$?")
+# LaTeX's variant letters are the letter ("$\\varepsilon$" as "ε"; Unicode names say EPSILON).
+_LATEX_VAR = re.compile(r"\\var(epsilon|phi|theta|pi|rho|sigma|kappa)(?![A-Za-z])")
 _GREEK = re.compile("[\u0370-\u03ff]")
 
 
@@ -338,7 +341,7 @@ _MARKED = re.compile(r"[^\W_]+[+#*]+")
 @lru_cache(maxsize=4096)
 def _title(title: str) -> _Title:
     text = normalize_title(title)
-    marked = frozenset(m.lower() for m in _MARKED.findall(title)) if _has_marks(title) else _NONE
+    marked = _marks_of(title) if _has_marks(title) else _NONE
     return _Title(title, text, tuple(text.split()), marked)
 
 
@@ -347,6 +350,19 @@ _NONE: frozenset[str] = frozenset()
 
 def _has_marks(title: str) -> bool:
     return "+" in title or "#" in title or "*" in title
+
+
+def _marks_of(title: str) -> frozenset[str]:
+    """The marked words, however written: "C\\#" is C#, "$A^*$" and "A^{\\star}" are A*. A star
+    that ends the title is a footnote's, not a name's."""
+    for written, plain in _MARK_FORMS:
+        title = title.replace(written, plain)
+    title = title.rstrip().rstrip("*")
+    return frozenset(m.lower() for m in _MARKED.findall(title))
+
+
+_MARK_FORMS = (("\\#", "#"), ("$", ""), ("^{*}", "*"), ("^*", "*"), ("^{\\star}", "*"),
+               ("^\\star", "*"), ("\\star", "*"))  # fmt: skip
 
 
 @lru_cache(maxsize=1024)

@@ -56,6 +56,7 @@ class _Group:
     expression: str
     docs: int  # an upper bound of the records matching
     bit: int = 0  # this word's bit in masks of query words (see `_Marks`)
+    joined: tuple[str, str] | None = None  # two words side by side that count as this one
 
 
 def _group(cur: sqlite3.Cursor, word: str, vocab: Vocabulary) -> _Group:
@@ -89,8 +90,9 @@ def _group(cur: sqlite3.Cursor, word: str, vocab: Vocabulary) -> _Group:
         joined = _split_in_two(word, vocab)
         if joined is not None:
             parts.append(f'"{joined[0]} {joined[1]}"')
-            terms.update(joined)
             docs += min(vocab.doc_count(joined[0]), vocab.doc_count(joined[1]))
+            expression = "(" + " OR ".join(parts) + ")"
+            return _Group(word, terms, prefix, expression, min(docs, vocab.n_docs), 0, joined)
     return _Group(word, terms, prefix, "(" + " OR ".join(parts) + ")", min(docs, vocab.n_docs))
 
 
@@ -256,6 +258,7 @@ class _Marks:
             for term in group.terms:
                 self.exact[term] = self.exact.get(term, 0) | group.bit
         self.prefixes = [(g.prefix, g.bit) for g in groups if g.prefix]
+        self.joined = [(*g.joined, g.bit) for g in groups if g.joined]  # "low" "bit": lowbit
         self.memo: dict[str, int] = {}
         self.size, self.full = len(groups), (1 << len(groups)) - 1
 
@@ -267,7 +270,13 @@ class _Marks:
                 if word.startswith(prefix):
                     mask |= bit
             memo[word] = mask
-        return [memo[w] for w in found]
+        masks = [memo[w] for w in found]
+        for first, second, bit in self.joined:  # only side by side: "bit" alone is not "lowbit"
+            for i in range(len(found) - 1):
+                if found[i] == first and found[i + 1] == second:
+                    masks[i] |= bit
+                    masks[i + 1] |= bit
+        return masks
 
     def phrase(self, masks: list[int]) -> bool:
         """The query words side by side, in order (each may be a prefix or typo form)."""

@@ -495,6 +495,10 @@ def test_the_title_checks_ascii_shortcut_reads_titles_as_compare_does(title: str
         ("100$\\times$ Faster Decoding", "100× Faster Decoding"),
         ("100× Faster Decoding", "100x Faster Decoding"),
         ("$\\lambda$-Calculus for µ-Services", "λ-Calculus for μ-Services"),
+        ("$\\varepsilon$-Greedy Exploration in Bandits", "ε-Greedy Exploration in Bandits"),
+        ("Translating C\\# Code to Rust", "Translating C# Code to Rust"),
+        ("$A^*$ Search for Planning in Graphs", "A* Search for Planning in Graphs"),
+        ("Attention Is All You Need*", "Attention Is All You Need"),
     ],
 )
 def test_a_symbol_reads_the_same_however_it_is_written(a: str, b: str) -> None:
@@ -503,6 +507,7 @@ def test_a_symbol_reads_the_same_however_it_is_written(a: str, b: str) -> None:
         " utilization rate of ninety nine percent, and report results on reconstruction."
     )
     assert compare(a, abstract, b, abstract).same
+    assert compare(a, "", b, "").same  # on the title alone too: it is the same title
     assert blocking_keys(a, "") == blocking_keys(b, "")  # the title key too: found as candidates
 
 

@@ -228,6 +228,23 @@ def test_a_hyphenated_name_typed_as_one_word_is_found(
     assert paper_id(sample_library, title) in ids(sample_library, query, 10)
 
 
+def test_a_word_typed_as_one_needs_its_two_parts_side_by_side(
+    library: Library, tmp_path: Path
+) -> None:
+    papers = [
+        ("Low-Bit Adapters", FILLER),
+        ("Low Adapters", f"{FILLER} We compare with low-bit ones."),
+        ("A Bit of Care for Random Walks", FILLER),
+    ]
+    library.import_paths([write_dump(tmp_path / "feeds", "b.txt", papers)])
+    found = ids(library, "lowbit adapters", 3)
+    assert found[0] == paper_id(library, "Low-Bit Adapters")  # the title has it, as a phrase
+    care = paper_id(library, "A Bit of Care for Random Walks")
+    library.star(library.ids())  # a small filter: searched paper by paper, in Python
+    assert care not in ids(library, "lowbit", None, starred=True)  # "bit" alone is not lowbit
+    assert care not in ids(library, "lowbit", None)
+
+
 # -- annotations, filters and duplicate groups ------------------------------------------------
 
 
