@@ -157,12 +157,12 @@ def normalize_title(title: str) -> str:
     "alpha vqgan", "100$\\times$", "100×" and "100x" are "100x"."""
     if "\\" in title:
         title = _latex_words(_LATEX_VAR.sub(r"\\\1", _LATEX_TIMES.sub("x", title)))
-    if not title.isascii():
-        # Compatibility forms first: the micro sign µ is the Greek μ, then "mu".
-        title = unicodedata.normalize("NFKC", title).replace("×", "x")
-        if _GREEK.search(title):
-            title = _GREEK.sub(lambda m: _greek_name(m.group()), title)
-    return _fold(title)
+    if title.isascii():
+        return _fold(title)
+    text = _fold(title.replace("×", "x"))
+    if _GREEK.search(text):  # after folding: it makes Greek letters of some (µ is μ)
+        text = " ".join(_GREEK.sub(lambda m: _greek_name(m.group()), text).split())
+    return text
 
 
 # "100$\\times$" is "100x": the math around it goes too, or it would split the word.
