@@ -41,6 +41,7 @@ from readinglist.ui.tasks import TaskRunner
 
 DEFAULT_SIZE = (1360, 840)
 DEFAULT_SPLIT = [220, 760, 420]
+MAX_QUERY_SHOWN = 40  # characters of the search query the status bar's count repeats
 
 
 def dropped_paths(mime: QMimeData) -> list[Path]:
@@ -247,7 +248,10 @@ class MainWindow(QMainWindow):
         entry = self.sidebar.current_entry()
         where = entry.label if entry is not None else "All papers"
         if self.papers.searching:
-            where += f", matching “{self.papers.query}”"
+            query = self.papers.query
+            # A long query is cut: the count stays short and never widens the window.
+            shown = query if len(query) <= MAX_QUERY_SHOWN else query[: MAX_QUERY_SHOWN - 1] + "…"
+            where += f", matching “{shown}”"
         best_of_more = self.papers.searching and self.papers.more
         self.status.show_counts(
             self.model.rowCount(), where, self.view.selected_count(), best_of_more

@@ -8,6 +8,7 @@ read dot toggles it (`toggleRequested`), like a mail client's flag.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import lru_cache
 
 from PySide6.QtCore import (
@@ -75,6 +76,26 @@ def paint_chip(
     if text:
         painter.setFont(font)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, tag)
+
+
+def fit_tags(tags: Sequence[str], metrics: QFontMetrics, room: float) -> tuple[list[str], int]:
+    """The tag chips that fit in `room` pixels, and how many tags are left for a "+N": the
+    first tag cut short ("a-very-lo…") rather than nothing but a count."""
+    chips: list[str] = []
+    x = 0.0
+    for i, tag in enumerate(tags):
+        width = metrics.horizontalAdvance(tag) + 12
+        rest = len(tags) - i - 1
+        more_width = metrics.horizontalAdvance(f"+{rest}") + 6 if rest else 0
+        if x + width + more_width > room:
+            space = int(room - x - more_width - 12)
+            if i == 0 and space >= metrics.horizontalAdvance("ab…"):
+                chips.append(metrics.elidedText(tag, Qt.TextElideMode.ElideRight, space))
+                return chips, rest
+            return chips, len(tags) - i
+        chips.append(tag)
+        x += width + CHIP_GAP
+    return chips, 0
 
 
 class PaperDelegate(QStyledItemDelegate):
@@ -201,22 +222,19 @@ class PaperDelegate(QStyledItemDelegate):
         top = rect.center().y() - height / 2
         x = rect.left() + PADDING / 2
         right = rect.right() - PADDING / 2
-        for i, tag in enumerate(paper.tags):
-            width = metrics.horizontalAdvance(tag) + 12
-            rest = len(paper.tags) - i - 1
-            more_width = metrics.horizontalAdvance(f"+{rest}") + 6 if rest else 0
-            if x + width + more_width > right:
-                label = f"+{len(paper.tags) - i}"
-                painter.setFont(font)
-                painter.setPen(self._text_color(option, muted=True))
-                painter.drawText(
-                    QRectF(x, top, right - x, height),
-                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                    label,
-                )
-                return
-            paint_chip(painter, QRectF(x, top, width, height), tag, font, self.dark)
+        chips, hidden = fit_tags(paper.tags, metrics, right - x)
+        for label in chips:
+            width = metrics.horizontalAdvance(label) + 12
+            paint_chip(painter, QRectF(x, top, width, height), label, font, self.dark)
             x += width + CHIP_GAP
+        if hidden:
+            painter.setFont(font)
+            painter.setPen(self._text_color(option, muted=True))
+            painter.drawText(
+                QRectF(x, top, right - x, height),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                f"+{hidden}",
+            )
 
     def editorEvent(
         self,

@@ -70,7 +70,13 @@ class PaperView(QTableView):
     # -- titles keep their room -------------------------------------------------------------------
 
     def _on_section_resized(self, column: int, _old: int, new: int) -> None:
-        if column == Column.TAGS and not self._fitting:
+        header = self.horizontalHeader()
+        if (
+            column == Column.TAGS
+            and not self._fitting
+            and not header.isSectionHidden(Column.TAGS)
+            and new >= MIN_TAGS_WIDTH  # (hiding reports 0, later)
+        ):
             self.tags_width = new  # the user's choice (or a restored layout's)
             self._fit_columns()
 
@@ -78,17 +84,20 @@ class PaperView(QTableView):
         header = self.horizontalHeader()
         others = sum(header.sectionSize(c) for c in (Column.STAR, Column.READ, Column.DATE))
         room = self.viewport().width() - others - MIN_TITLE_WIDTH
+        self._fitting = True
+        # Too narrow for even a cut tag: the column goes, and the titles keep what is left.
+        header.setSectionHidden(Column.TAGS, room < MIN_TAGS_WIDTH)
         width = max(MIN_TAGS_WIDTH, min(self.tags_width, room))
         if header.sectionSize(Column.TAGS) != width:
-            self._fitting = True
             header.resizeSection(Column.TAGS, width)
-            self._fitting = False
+        self._fitting = False
 
     def header_state(self) -> QByteArray:
         """The header's state to remember, with the Tags width the user chose (not the one a
         narrow window gave it)."""
         header = self.horizontalHeader()
         self._fitting = True
+        header.setSectionHidden(Column.TAGS, False)
         header.resizeSection(Column.TAGS, self.tags_width)
         state = header.saveState()
         self._fitting = False
@@ -98,7 +107,8 @@ class PaperView(QTableView):
     def restore_header_state(self, state: QByteArray) -> None:
         header = self.horizontalHeader()
         if header.restoreState(state):  # it resizes sections without telling: read them back
-            self.tags_width = header.sectionSize(Column.TAGS)
+            header.setSectionHidden(Column.TAGS, False)
+            self.tags_width = max(MIN_TAGS_WIDTH, header.sectionSize(Column.TAGS))
             self._fit_columns()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

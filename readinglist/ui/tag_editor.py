@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QSize, QStringListModel, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, QStringListModel, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit, QSizePolicy, QWidget
 
 from readinglist.ui.flow_layout import FlowLayout
@@ -84,6 +84,7 @@ class TagEditor(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.input.setCompleter(completer)
         self.input.returnPressed.connect(self._add_typed)
+        self.input.installEventFilter(self)  # Backspace in the empty field: see eventFilter
         self.flow.addWidget(self.input)
         self._chips: list[TagChip] = []
         self._tags: tuple[str, ...] = ()
@@ -119,6 +120,21 @@ class TagEditor(QWidget):
             self._chips.append(chip)
         self.flow.addWidget(self.input)  # the field comes last, after the chips
         self.updateGeometry()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Backspace in the empty field removes the last tag, as in a mail program's address
+        # field: tags can be taken off without the mouse (undo with Ctrl+Z).
+        if (
+            watched is self.input
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Backspace
+            and not self.input.text()
+            and self._tags
+        ):
+            self.tagRemoved.emit(self._tags[-1])
+            return True
+        return super().eventFilter(watched, event)
 
     def focus_input(self) -> None:
         self.input.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -67,6 +67,23 @@ def test_tag_editor_completes_from_existing_tags_and_removes(
     assert sample_library.get(paper).tags == ()
 
 
+def test_backspace_in_the_empty_tag_field_removes_the_last_tag(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    window.ops.add_tags([paper], ["alpha", "beta"])
+    field = window.detail.tags.input
+    field.setFocus()
+    qtbot.keyClicks(field, "x")
+    qtbot.keyClick(field, Qt.Key.Key_Backspace)  # deletes the letter typed, nothing else
+    assert sample_library.get(paper).tags == ("alpha", "beta")
+    qtbot.keyClick(field, Qt.Key.Key_Backspace)  # the field is empty: the last tag goes
+    assert sample_library.get(paper).tags == ("alpha",)
+    window.commands.undo()
+    assert sample_library.get(paper).tags == ("alpha", "beta")
+
+
 def test_every_listing_is_shown(qtbot: QtBot, window: MainWindow, sample_library: Library) -> None:
     seen_twice = next(p for p in sample_library.load(sample_library.ids()) if len(p.sightings) > 1)
     window.view.select_ids([seen_twice.id], seen_twice.id)

@@ -39,3 +39,31 @@ def test_a_long_message_never_widens_the_window(qtbot: QtBot, window: MainWindow
     resized(qtbot, window, 1024)
     assert window.status.message.text() == message == window.status.message.toolTip()
     window.grab()  # painted elided
+
+
+def test_a_long_search_never_widens_the_window(qtbot: QtBot, window: MainWindow) -> None:
+    resized(qtbot, window, 1024)
+    query = "sparse attention kernels for long context language models on small devices " * 2
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, query)
+    qtbot.waitUntil(lambda: window.papers.query == query.strip(), timeout=10_000)
+    QApplication.processEvents()
+    assert "…”" in window.status.count.text()
+    assert window.minimumSizeHint().width() < 1024
+    resized(qtbot, window, 1024)
+
+
+def test_a_list_dragged_narrow_gives_its_titles_the_tags_room(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    resized(qtbot, window, 1024)
+    header = window.view.horizontalHeader()
+    window.splitter.setSizes([220, 330, 474])  # the reader drags the paper pane wider
+    QApplication.processEvents()
+    assert header.isSectionHidden(Column.TAGS)
+    fixed = sum(header.sectionSize(c) for c in (Column.STAR, Column.READ, Column.DATE))
+    assert header.sectionSize(Column.TITLE) >= window.view.viewport().width() - fixed - 1
+    window.splitter.setSizes([220, 700, 104])  # and back: the tags come back
+    resized(qtbot, window, 1600)
+    assert not header.isSectionHidden(Column.TAGS)
+    assert header.sectionSize(Column.TAGS) == DEFAULT_WIDTHS[Column.TAGS]

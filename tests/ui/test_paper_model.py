@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
 from readinglist.core.records import Paper
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.paper_delegate import fit_tags
 from readinglist.ui.paper_model import (
     CACHE_LIMIT,
     PAGE_SIZE,
@@ -141,3 +144,14 @@ def _fake(i: int) -> Paper:
 def test_no_proxy_model_between_the_view_and_the_ids(window: MainWindow) -> None:
     assert window.view.model() is window.model
     assert window.model.rowCount(QModelIndex()) == 249
+
+
+def test_tags_that_do_not_fit_show_the_first_cut_short_then_a_count(qtbot: QtBot) -> None:
+    metrics = QFontMetrics(QApplication.font())
+    tags = ["a-very-long-tag-name-for-testing", "llm", "reinforcement-learning", "to read"]
+    chips, hidden = fit_tags(tags, metrics, 120)
+    assert len(chips) == 1 and chips[0].startswith("a-very") and chips[0].endswith("…")
+    assert hidden == 3
+    assert fit_tags(["llm", "rl"], metrics, 400) == (["llm", "rl"], 0)
+    chips, hidden = fit_tags(tags, metrics, 10)  # no room even for a cut tag: the count only
+    assert (chips, hidden) == ([], 4)

@@ -21,12 +21,12 @@ def test_layout_and_sort_survive_a_restart(
     picker: FakePicker,
 ) -> None:
     first = open_window(qtbot, sample_library, settings, runner, picker)
+    first.view.horizontalHeader().resizeSection(Column.TAGS, 222)  # the user widens Tags
     screen = first.screen().availableGeometry()  # restoreGeometry keeps windows on screen
     size = (screen.width() - 37, screen.height() - 41)
     first.resize(*size)
     first.splitter.setSizes([180, 300, 320])
     splitter = first.splitter.sizes()
-    first.view.horizontalHeader().resizeSection(Column.TAGS, 222)
     first.view.horizontalHeader().setSortIndicator(Column.TITLE, Qt.SortOrder.DescendingOrder)
     wanted = sample_library.ids(sort="title", descending=True)
     qtbot.waitUntil(lambda: first.model.ids == wanted)
@@ -39,7 +39,7 @@ def test_layout_and_sort_survive_a_restart(
     header = second.view.horizontalHeader()
     # The width the user chose is remembered, even though this narrow window fits it smaller.
     assert second.view.tags_width == 222
-    assert header.sectionSize(Column.TAGS) < 222
+    assert header.isSectionHidden(Column.TAGS) or header.sectionSize(Column.TAGS) < 222
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
         Column.TITLE,
         Qt.SortOrder.DescendingOrder,
