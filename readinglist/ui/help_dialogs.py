@@ -22,6 +22,8 @@ EXTRA_KEYS = [
     ("Extend the selection", "Shift + Up / Down, Ctrl + click"),
     ("Select every paper", "Ctrl+A"),
     ("Go from the search to the list", "Down or Enter"),
+    ("Scroll the paper being read", "Up / Down, Page Up / Page Down, Space / Shift+Space"),
+    ("Take off the last tag", "Backspace in the empty tag field"),
 ]
 
 
@@ -47,7 +49,11 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
-        self.resize(560, 520)
+        # Tall enough for every row without scrolling, as far as the screen allows.
+        chrome = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+        wanted = table.verticalHeader().length() + chrome + buttons.sizeHint().height() + 40
+        screen = self.screen().availableGeometry().height() if self.screen() else wanted
+        self.resize(600, min(wanted, screen - 40))
 
 
 def show_about(parent: QWidget) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QToolButton
+from PySide6.QtWidgets import QApplication, QDialog, QTableWidget, QToolButton
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
@@ -174,6 +174,12 @@ def test_help_shows_the_shortcuts(qtbot: QtBot, window: MainWindow) -> None:
     key(qtbot, window, "F1")
     dialog = window.findChild(QDialog, "ShortcutsDialog")
     assert dialog is not None and dialog.isVisible()
+    table = dialog.findChild(QTableWidget)
+    assert table is not None
+    keys = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert "Scroll the paper being read" in keys and "Undo" in " ".join(keys)
+    QApplication.processEvents()
+    assert table.verticalScrollBar().maximum() == 0  # every row shown, no scrolling
     dialog.close()
     window.commands.show_about()
     close_dialogs(window)
