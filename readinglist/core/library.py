@@ -269,11 +269,21 @@ class Library:
         New papers are indexed first. So are tags and notes changed in bulk, unless
         `stale_tags_ok`: the window re-reads those in the background and does not make a
         search wait for them (40 s after tagging 100,000 papers)."""
+        return self.search_page(text, limit, where, stale_tags_ok)[0]
+
+    def search_page(
+        self,
+        text: str,
+        limit: int | None = 10,
+        where: PaperFilter = PaperFilter(),
+        stale_tags_ok: bool = False,
+    ) -> tuple[builtins.list[Paper], bool]:
+        """`search`, and whether it found more papers than it returns (a list of the best)."""
         self.update_search_index(stale_too=not stale_tags_ok)
         with self._reading() as cur:
-            hits = search.search_ids(cur, text, limit=limit, where=where)
+            hits, more = search.search_page(cur, text, limit=limit, where=where)
             found = {p.id: p for p in papers.load(cur, [pid for pid, _ in hits])}
-        return [replace(found[pid], score=score) for pid, score in hits if pid in found]
+        return [replace(found[pid], score=score) for pid, score in hits if pid in found], more
 
     # -- exporting ---------------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from readinglist.core.papers import PaperFilter
 from readinglist.core.vocabulary import Vocabulary, vocabulary, words
 
-__all__ = ["search_ids"]
+__all__ = ["search_ids", "search_page"]
 
 _MAX_WORDS = 8  # more words make the query slower, not better
 _SCORED_ROWS = 3000  # more expected matches than this: take the newest instead of scoring
@@ -197,9 +197,17 @@ def search_ids(
     records). `limit=None` gives every paper with all the words (if none has them all, the best
     partial matches). Any text is safe: only its words reach FTS5, each one quoted.
     """
+    return search_page(cur, text, limit, where)[0]
+
+
+def search_page(
+    cur: sqlite3.Cursor, text: str, limit: int | None = 10, where: PaperFilter = PaperFilter()
+) -> tuple[list[tuple[int, float]], bool]:
+    """`search_ids`, and whether there are more matches than those returned: the search
+    stopped collecting at its budget, or cut the list at `limit`."""
     query = list(dict.fromkeys(words(text)))[:_MAX_WORDS]
     if not query or (limit is not None and limit <= 0):
-        return []
+        return [], False
     vocab = vocabulary(cur)
     groups = [_group(cur, w, vocab) for w in query]
     for i, group in enumerate(groups):
@@ -208,12 +216,13 @@ def search_ids(
     state = _Search(cur, where, vocab.n_docs, limit + 20 if limit else vocab.n_docs)
     known = sorted((g for g in groups if g.docs > 0), key=lambda g: g.docs)
     if not known:  # no word is in the index
-        return []
+        return [], False
     if state.driver is not None:
         scores = _scan(state, groups)
         if limit is None and any(s >= _ALL_WORDS for s in scores.values()):
             scores = {r: s for r, s in scores.items() if s >= _ALL_WORDS}
-        return _by_paper(state, scores)[:limit]
+        ranked = _by_paper(state, scores)
+        return ranked[:limit], limit is not None and len(ranked) > limit
     # Words most papers have ("for", "data", "model") filter little and cost much: every match
     # of the rarer words is looked up in their long doclists, page by page. They only rank: the
     # title check reads them, and papers are taken to have them somewhere.
@@ -243,7 +252,11 @@ def search_ids(
         # Still short of what was asked: papers with any of the words fill the list (after all
         # the better matches; common words are read newest first, which stops early).
         state.run(known, 0, join=" OR ")
-    return _by_paper(state, _rerank(state, groups))[:limit]
+    ranked = _by_paper(state, _rerank(state, groups))
+    # More than returned: the candidates filled the budget (more matches were left unread),
+    # or the papers ranked run past the limit.
+    more = limit is not None and (len(state.found) >= state.want or len(ranked) > limit)
+    return ranked[:limit], more
 
 
 # -- ranking -------------------------------------------------------------------------------------

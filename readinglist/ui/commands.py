@@ -59,14 +59,12 @@ class Commands:
     def export_view(self) -> None:
         entry = self.w.sidebar.current_entry()
         what = entry.label if entry is not None else "the list"
-        papers = self.w.papers
+        papers, listed = self.w.papers, self.w.model.rowCount()
         if papers.searching:
             what += f" matching “{papers.query}”"
-        if papers.searching and papers.more:
-            # The list shows the best of more: every paper with the query's words goes out.
-            self.w.exporter.export(papers.where, self.w.model.rowCount(), what, query=papers.query)
-            return
-        self.w.exporter.export(papers.view_filter(), self.w.model.rowCount(), what)
+            if papers.more:  # what is listed goes out, and the message says which those are
+                what = f"the best {listed:,} of {what}"
+        self.w.exporter.export(papers.view_filter(), listed, what)
 
     def quit(self) -> None:
         self.w.close()

@@ -57,10 +57,8 @@ class ExportController(QObject):
         count: int,
         what: str,
         selected: list[int] | None = None,
-        query: str | None = None,
     ) -> None:
-        """Ask where to, then export `count` papers (`what` names them: "3 selected papers"),
-        or with a `query`, every paper of `where` with the query's words."""
+        """Ask where to, then export `count` papers (`what` names them: "3 selected papers")."""
         if count == 0:
             self.failed.emit("Nothing to export: the list is empty.")
             return
@@ -77,7 +75,7 @@ class ExportController(QObject):
         lib = self.lib
 
         def work(_ctx: TaskContext) -> int:
-            return lib.export(fmt, target, where=where, query=query, ascii_only=False, bom=True)
+            return lib.export(fmt, target, where=where, query=None, ascii_only=False, bom=True)
 
         label = "BibTeX" if fmt == "bibtex" else "CSV"
         self.runner.run(

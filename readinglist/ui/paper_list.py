@@ -113,8 +113,7 @@ class PaperListController(QObject):
                 assert sort is not None
                 return Rows(lib.ids(where, sort[0], sort[1]), [])
             # Tags changed in bulk are being re-read in the background (see `apply_change`).
-            found = lib.search(query, limit=SEARCH_LIMIT + 1, where=where, stale_tags_ok=True)
-            more, found = len(found) > SEARCH_LIMIT, found[:SEARCH_LIMIT]
+            found, more = lib.search_page(query, SEARCH_LIMIT, where, stale_tags_ok=True)
             if sort is None:
                 return Rows([p.id for p in found], found, more)
             ranked = replace(where, ids=tuple(p.id for p in found))

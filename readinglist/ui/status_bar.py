@@ -34,8 +34,9 @@ class StatusBar(QStatusBar):
         papers = f"the best {listed:,} papers" if best_of_more else f"{listed:,} papers"
         self.count.setText(f"{papers}  ·  {where}")
         self.count.setToolTip(
-            "The search found more: the best are listed (refine it to see the others;"
-            " “Export the Whole List” exports every paper with all its words)"
+            "The search found more: the best are listed, and exported by “Export the Whole"
+            " List” (refine the search to see the others; the command line's export --query"
+            " takes every paper with the query's words)"
             if best_of_more
             else ""
         )

@@ -245,6 +245,16 @@ def test_a_word_typed_as_one_needs_its_two_parts_side_by_side(
     assert care not in ids(library, "lowbit", None)
 
 
+def test_a_page_of_results_says_whether_there_are_more(sample_library: Library) -> None:
+    found, more = sample_library.search_page("language", 5)
+    assert len(found) == 5 and more
+    assert len(sample_library.search("language", limit=None)) > 5
+    found, more = sample_library.search_page("undertrained", 10)  # a word few papers have
+    assert 0 < len(found) < 10 and not more
+    everything, more = sample_library.search_page("language", None)
+    assert not more and len(everything) > 5
+
+
 # -- annotations, filters and duplicate groups ------------------------------------------------
 
 
