@@ -156,7 +156,13 @@ def normalize_title(title: str) -> str:
     A symbol reads the same however it is written: "$\\alpha$-VQGAN" and "α-VQGAN" are
     "alpha vqgan", "100$\\times$", "100×" and "100x" are "100x"."""
     if "\\" in title:
-        title = _latex_words(_LATEX_VAR.sub(r"\\\1", _LATEX_TIMES.sub("x", title)))
+        title = _LATEX_TIMES.sub("x", title)
+        title = _LATEX_SYMBOL.sub(lambda m: f" {_SYMBOL_WORDS[m.group(1)]} ", title)
+        title = _latex_words(_LATEX_VAR.sub(r"\\\1", title))
+    if _DECIMAL.search(title):
+        title = _DECIMAL.sub(r"\1p\2", title)  # 1.5M is not 15M: the point stays, as a letter
+    if not title.isascii() or "<" in title or ">" in title or "=" in title:
+        title = _SYMBOL.sub(lambda m: f" {_SYMBOL_WORDS[m.group()]} ", title)
     if title.isascii():
         return _fold(title)
     text = _fold(title.replace("×", "x"))
@@ -165,8 +171,39 @@ def normalize_title(title: str) -> str:
     return text
 
 
+def _plain_ascii(title: str) -> bool:
+    """Whether `normalize_title` only folds case and punctuation here: the fast paths'
+    test (no LaTeX, no symbol read as a word, no decimal point)."""
+    return (
+        title.isascii()
+        and "\\" not in title
+        and "<" not in title
+        and ">" not in title
+        and "=" not in title
+        and _DECIMAL.search(title) is None
+    )
+
+
 # "100$\\times$" is "100x": the math around it goes too, or it would split the word.
 _LATEX_TIMES = re.compile(r"\s*\$?\s*\\times(?![A-Za-z])\s*\$?")
+# Symbols that mean something in a title ("1+1>2", "k ≤ n", "∞Bench"), however written: as a
+# word, so that two titles differing in one differ in a word. Folding would make them spaces.
+_SYMBOL_WORDS = {
+    "<": "lt", ">": "gt", "=": "eq", "≤": "leq", "≥": "geq", "≠": "neq", "≈": "approx",
+    "±": "pm", "∞": "infty", "→": "to", "←": "gets", "√": "sqrt", "∇": "nabla", "ℓ": "ell",
+    # LaTeX's names for the same symbols
+    "lt": "lt", "gt": "gt", "le": "leq", "leq": "leq", "ge": "geq", "geq": "geq", "ne": "neq",
+    "neq": "neq", "approx": "approx", "pm": "pm", "infty": "infty", "rightarrow": "to",
+    "to": "to", "leftarrow": "gets", "gets": "gets", "sqrt": "sqrt", "nabla": "nabla",
+    "ell": "ell", "star": "*", "ast": "*",
+}  # fmt: skip
+_SYMBOL = re.compile("[<>=≤≥≠≈±∞→←√∇ℓ]")
+_LATEX_SYMBOL = re.compile(
+    r"\\(lt|gt|le|leq|ge|geq|ne|neq|approx|pm|infty|rightarrow|to|leftarrow|gets|sqrt|nabla"
+    r"|ell|star|ast)(?![A-Za-z])"
+)
+# A decimal point between digits ("1.5M", "3.1"): kept, or "1.5M" and "15M" would be one word.
+_DECIMAL = re.compile(r"(\d)\.(\d)")
 # LaTeX's variant letters are the letter ("$\\varepsilon$" as "ε"; Unicode names say EPSILON).
 _LATEX_VAR = re.compile(r"\\var(epsilon|phi|theta|pi|rho|sigma|kappa)(?![A-Za-z])")
 _GREEK = re.compile("[\u0370-\u03ff]")
@@ -230,7 +267,7 @@ def _key(kind: bytes, data: bytes) -> int:
 
 def _squashed_title(title: str) -> bytes:
     """normalize_title(title) without spaces, as UTF-8."""
-    if title.isascii() and "\\" not in title:
+    if _plain_ascii(title):
         return title.encode("ascii").translate(_ASCII_LOWER, _SQUASH_DELETE)
     return normalize_title(title).replace(" ", "").encode()
 
@@ -349,7 +386,7 @@ _NONE: frozenset[str] = frozenset()
 
 
 def _has_marks(title: str) -> bool:
-    return "+" in title or "#" in title or "*" in title
+    return "+" in title or "#" in title or "*" in title or "\\star" in title or "\\ast" in title
 
 
 def _marks_of(title: str) -> frozenset[str]:
@@ -357,12 +394,14 @@ def _marks_of(title: str) -> frozenset[str]:
     that ends the title is a footnote's, not a name's."""
     for written, plain in _MARK_FORMS:
         title = title.replace(written, plain)
+    title = _LATEX_STYLE.sub("", title)  # C\texttt{++}, $\mathcal{A}^*$
+    for mark in "${}^":
+        title = title.replace(mark, "")
     title = title.rstrip().rstrip("*")
     return frozenset(m.lower() for m in _MARKED.findall(title))
 
 
-_MARK_FORMS = (("\\#", "#"), ("$", ""), ("^{*}", "*"), ("^*", "*"), ("^{\\star}", "*"),
-               ("^\\star", "*"), ("\\star", "*"))  # fmt: skip
+_MARK_FORMS = (("\\#", "#"), ("\\star", "*"), ("\\ast", "*"))
 
 
 @lru_cache(maxsize=1024)
@@ -512,7 +551,7 @@ def bare_title(title: str) -> str:
     """The normalized title without articles and spaces: what typos alone can change.
 
     Computed once per record at import (see `bare_titles_may_match`)."""
-    if title.isascii() and "\\" not in title:  # normalize_title's fast path, without its join
+    if _plain_ascii(title):  # normalize_title's fast path, without its join
         words = title.encode("ascii").translate(_ASCII_LOWER, _ASCII_DELETE).split()
         return b"".join(w for w in words if w not in _IGNORABLE_BYTES).decode("ascii")
     return "".join(w for w in _title(title).words if w not in _IGNORABLE_WORDS)

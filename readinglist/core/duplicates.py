@@ -262,8 +262,31 @@ def recheck(conn: Connection | sqlite3.Cursor) -> int:
     # Matches with abstracts as evidence first, then those on the title alone, under the rules
     # the import follows (see `matching.Matcher.find`): a title naming several papers joins none
     # of them, and a join never puts two papers' abstracts in one group.
+    fullest: dict[int, int] = {}  # a set's root -> its most complete record (shown, usually)
+
+    def shown_of(root: int) -> int:
+        return fullest.get(root, root)
+
     def join(a: int, b: int, match: dedup.Match) -> None:
-        if clusters.find(a) != clusters.find(b) and clusters.union(a, b):
+        ra, rb = clusters.find(a), clusters.find(b)
+        if ra == rb:
+            return
+        # As the import does: a record joins a group only if it is not another paper than
+        # the group's shown record, so a cut-short listing never bridges two papers whose own
+        # texts share no key (and were never compared).
+        sa, sb = shown_of(ra), shown_of(rb)
+        if (sa, sb) not in ((a, b), (b, a)) and not (
+            ra in clusters.pinned or rb in clusters.pinned
+        ):
+            verdict = dedup.compare(records[sa][1], records[sa][2], records[sb][1], records[sb][2])
+            if verdict.conflict:
+                clusters.forbid(sa, sb)
+                return
+        if clusters.union(a, b):
+            root = clusters.find(a)
+            fullest[root] = max(
+                (sa, sb), key=lambda i: _completeness(records[i][1], records[i][2], i)
+            )
             linked_by.setdefault(b, (a, match))
             linked_by.setdefault(a, (b, match))
 

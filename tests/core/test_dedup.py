@@ -236,6 +236,29 @@ def test_a_name_made_with_punctuation_is_another_paper(a: str, b: str) -> None:
     assert compare(title_b, abstract, title_b.upper() + ".", "").same  # its own variants still
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("When Does 1+1>2 Hold for Model Merging?", "When Does 1+1<2 Hold for Model Merging?"),
+        ("When Is k ≤ n Samples Enough to Learn?", "When Is k ≥ n Samples Enough to Learn?"),
+        (
+            "Scaling the Codebook of VQGAN to 1.5M Codes",
+            "Scaling the Codebook of VQGAN to 15M Codes",
+        ),
+    ],
+)
+def test_a_symbol_or_a_decimal_point_that_changes_the_title_is_another_paper(
+    a: str, b: str
+) -> None:
+    abstract = (
+        "We study when merging two fine-tuned language models beats each of them, over many"
+        " tasks and model sizes, and we report what predicts a gain from the merge itself."
+    )
+    for abstract_b in ("", abstract):  # on the title alone, and even with the same abstract
+        m = compare(a, abstract, b, abstract_b)
+        assert not m.same and m.conflict, m
+
+
 def test_feeds_md_same_title_different_abstracts_are_different_papers(
     sample_files: list[Path],
 ) -> None:
@@ -499,6 +522,10 @@ def test_the_title_checks_ascii_shortcut_reads_titles_as_compare_does(title: str
         ("Translating C\\# Code to Rust", "Translating C# Code to Rust"),
         ("$A^*$ Search for Planning in Graphs", "A* Search for Planning in Graphs"),
         ("Attention Is All You Need*", "Attention Is All You Need"),
+        ("$\\infty$Bench: Long Context Evaluation", "∞Bench: Long Context Evaluation"),
+        ("$\\sqrt{n}$ Regret for Linear Bandits", "√n Regret for Linear Bandits"),
+        ("$A^{\\star}$ Search for Planning in Graphs", "A* Search for Planning in Graphs"),
+        ("Translating C\\texttt{++} Code to Rust", "Translating C++ Code to Rust"),
     ],
 )
 def test_a_symbol_reads_the_same_however_it_is_written(a: str, b: str) -> None:

@@ -210,3 +210,32 @@ def test_a_cut_short_listing_never_brings_two_papers_together(
             }
             assert group["A"] != group["B"], order
             lib.recheck_duplicates()
+
+
+def test_a_recheck_never_bridges_two_papers_that_share_no_key(
+    tmp_path: Path, sample_files: list[Path]
+) -> None:
+    """A (opening S, then its own text) and C (S with its first word changed, then other text,
+    and a title one letter off) share no blocking key, so nothing ever compares them. B, C's
+    listing cut short, is like both. The import keeps A and C apart; so must a recheck."""
+    abstracts = [e.abstract for e in read_dump(sample_files[0]).entries]
+    opening = " ".join(abstracts[0].split()[:40])
+    changed = "Modern " + opening.split(" ", 1)[1]
+    rest_a, rest_c = (" ".join(a.split()[:80]) for a in abstracts[1:3])
+    title = "Efficient Vision-Language Model for Robotic Grasping"
+    listings = {
+        "b": (title, changed),
+        "a": (title, f"{opening} {rest_a}"),
+        "c": (title.replace("Model", "Models"), f"{changed} {rest_c}"),
+    }
+    assert dedup.compare(*listings["a"], *listings["c"]).conflict
+    assert not set(dedup.blocking_keys(*listings["a"])) & set(dedup.blocking_keys(*listings["c"]))
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        for day, name in enumerate("bac", start=1):
+            dump = write_dump(tmp_path / f"{name}.txt", f"Mar {day}", [listings[name]])
+            lib.import_paths([dump])
+        for _ in ("after import", "after recheck"):
+            by_text = {p.abstract: p for p in lib.list(include_hidden=True)}
+            a, c = (by_text[listings[n][1]] for n in "ac")
+            assert (a.duplicate_of or a.id) != (c.duplicate_of or c.id)
+            lib.recheck_duplicates()
