@@ -498,10 +498,19 @@ def split(cur: sqlite3.Cursor, paper_id: int) -> Change:
             )
         }
         new_shown = max(rows, key=lambda i: _completeness(rows[i][1], rows[i][2], i))
-        cur.execute(
-            "UPDATE paper SET duplicate_of = ? WHERE duplicate_of = ?", (new_shown, paper_id)
-        )
         _show(cur, new_shown)
+        # Each now hidden under the new shown record, with the reason against that one (the
+        # old reason named the record just split off).
+        shown_title, shown_abstract = rows[new_shown][1], rows[new_shown][2]
+        for member, (_, title, abstract, _, by) in rows.items():
+            if member == new_shown:
+                continue
+            if by == USER:
+                _hide(cur, member, new_shown, USER, None, f"merged by you with #{new_shown}")
+                continue
+            match = dedup.compare(title, abstract, shown_title, shown_abstract)
+            why = match.reason if match.same else f"grouped with it before #{paper_id} left"
+            _hide(cur, member, new_shown, AUTO, match, f"matches #{new_shown}: {why}")
     return Change(
         papers=frozenset(members),
         structure=True,

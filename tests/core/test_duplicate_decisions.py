@@ -132,6 +132,9 @@ def test_split_of_the_shown_record_keeps_the_rest_together(
     assert len(visible) == 2
     [others] = [p for p in visible if p.id != shown]
     assert sorted((others.id, *others.hidden_ids)) == sorted(rest)
+    [group] = library.duplicate_groups(others.id)
+    [member] = group.hidden
+    assert member.reason.startswith(f"matches #{others.id}: ")  # not the record split off
 
 
 def test_merging_under_a_hidden_record_shows_it(library: Library, tmp_path: Path) -> None:
