@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
             source.failed.connect(self.show_error)
         self.ops.notice.connect(self.status.show_message)
         self.ops.noteNotSaved.connect(self.detail.note.show_unsaved)
+        self.detail.note.editor.focusGained.connect(self._new_note_session)
         self.ops.busyChanged.connect(self._on_busy)
         self.exporter.done.connect(self.status.show_message)
         self.exporter.failed.connect(self.show_error)
@@ -178,6 +179,9 @@ class MainWindow(QMainWindow):
         self.status.show_message(change.message)
         if change.tags:  # tags changed in bulk are re-read by the search index: now, in the back
             self.importer.prepare_search()
+
+    def _new_note_session(self) -> None:
+        self.ops.note_session += 1  # a return to the note: its next saves are a new undo step
 
     def _list_depends_on_annotations(self) -> bool:
         where = self.papers.where

@@ -16,10 +16,15 @@ SAVE_DELAY_MS = 600
 
 class _Editor(QPlainTextEdit):
     focusLost = Signal()
+    focusGained = Signal()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self.focusLost.emit()
         super().focusOutEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.focusGained.emit()
+        super().focusInEvent(event)
 
 
 class NoteEditor(QWidget):

@@ -66,6 +66,9 @@ class Operations(QObject):
         self.busy_with: str | None = None  # the big change running on a worker, if any
         self._held_notes: list[tuple[int, str]] = []  # saved while busy: saved when it ends
         self._unsaved_notes: dict[int, str] = {}  # paper -> a note whose save failed
+        # Saves of a note merge into one undo step while the reader stays in the note; each
+        # return to it starts a new step (see `NoteCommand`).
+        self.note_session = 0
         self._retry = QTimer(self, singleShot=True, interval=NOTE_RETRY_MS)
         self._retry.timeout.connect(self.retry_unsaved_notes)
 
@@ -185,8 +188,9 @@ class Operations(QObject):
                 )
             else:
                 command = NoteCommand(
-                    note_of, text, apply, undo, self._publish, self._report, self.stack
-                )
+                    note_of, text, apply, undo, self._publish, self._report, self.stack,
+                    self.note_session,
+                )  # fmt: skip
             self.stack.push(command)
             self._publish(change)
 

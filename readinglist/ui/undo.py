@@ -113,15 +113,21 @@ class NoteCommand(ServiceCommand):
         publish: Publish,
         report: Report,
         stack: QUndoStack | None = None,
+        session: int = 0,
     ) -> None:
         super().__init__(text, redo, undo, publish, report, stack=stack)
         self.paper_id = paper_id
+        self.session = session  # one editing of the note: its saves are one undo step
 
     def id(self) -> int:
         return self.ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, NoteCommand) or other.paper_id != self.paper_id:
+        if (
+            not isinstance(other, NoteCommand)
+            or other.paper_id != self.paper_id
+            or other.session != self.session  # the reader left the note and came back
+        ):
             return False
         self._redo = other._redo  # keep our "before", take the latest text
         return True

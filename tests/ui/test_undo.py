@@ -8,7 +8,7 @@ from pathlib import Path
 from threading import get_ident
 
 import pytest
-from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtGui import QGuiApplication, QTextCursor, QUndoStack
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.errors import UserError
@@ -96,6 +96,25 @@ def test_consecutive_note_saves_are_one_undo_step(
     window.commands.redo()
     assert sample_library.get(paper).note == "abc"
     assert window.detail.note.editor.toPlainText() == "abc"
+
+
+def test_each_return_to_a_note_is_its_own_undo_step(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    editor = window.detail.note.editor
+    editor.setFocus()
+    qtbot.keyClicks(editor, "first idea")
+    window.view.setFocus()  # leaving the note saves it
+    editor.setFocus()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(editor, ", and a second")
+    window.view.setFocus()
+    assert sample_library.get(paper).note == "first idea, and a second"
+    assert window.undo_stack.count() == 2
+    window.commands.undo()  # the second visit only
+    assert sample_library.get(paper).note == "first idea"
 
 
 def test_merge_undo_and_redo(qtbot: QtBot, window: MainWindow, sample_library: Library) -> None:
