@@ -149,6 +149,14 @@ class DetailPane(QScrollArea):
         ):
             layout.addWidget(widget)
         layout.addStretch(1)
+        # Tab goes down the pane as it reads: title, tags, abstract, note (the tag field was
+        # made after the abstract, and Tab followed the order of making).
+        for before, after in (
+            (self.title, self.tags.input),
+            (self.tags.input, self.abstract),
+            (self.abstract, self.note.editor),
+        ):
+            QWidget.setTabOrder(before, after)
 
         self.detail = Detail()
         self.tags.tagsAdded.connect(lambda names: self.tagsAdded.emit(self._targets(), names))

@@ -161,3 +161,12 @@ def test_a_long_abstract_scrolls_with_the_reading_keys_and_the_wheel(
     )  # fmt: skip
     QApplication.sendEvent(abstract.viewport(), wheel)
     assert bar.value() > 0
+
+
+def test_tab_goes_down_the_pane_as_it_reads(qtbot: QtBot, window: MainWindow) -> None:
+    detail = window.detail
+    detail.tags.input.setFocus()
+    qtbot.keyClick(detail.tags.input, Qt.Key.Key_Tab)
+    assert detail.abstract.hasFocus()
+    qtbot.keyClick(detail.abstract, Qt.Key.Key_Tab)
+    assert detail.note.editor.hasFocus()
