@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
+        self._reselect: list[int] = []  # see `_reselect_after_reload`
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("MainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
             source.failed.connect(self.show_error)
         self.ops.notice.connect(self.status.show_message)
         self.ops.noteNotSaved.connect(self.detail.note.show_unsaved)
+        self.ops.reselect.connect(self._reselect_after_reload)
         self.detail.note.editor.focusGained.connect(self._new_note_session)
         self.ops.busyChanged.connect(self._on_busy)
         self.exporter.done.connect(self.status.show_message)
@@ -276,7 +278,15 @@ class MainWindow(QMainWindow):
             self.importer.prepare_search()  # papers imported elsewhere (the CLI) get indexed
         self._mark_seen("sidebar")
 
+    def _reselect_after_reload(self, ids: list[int]) -> None:
+        self._reselect = ids
+
     def _on_list_loaded(self) -> None:
+        if self._reselect:
+            ids, self._reselect = self._reselect, []
+            listed = [i for i in ids if self.model.row_of(i) is not None]
+            if listed:
+                self.view.select_ids(listed, listed[0])
         if self.papers.searching:
             self.view.set_placeholder(f"No paper matches “{self.papers.query}”.")
         else:

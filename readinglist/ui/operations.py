@@ -51,6 +51,8 @@ class Operations(QObject):
     # A note could not be saved (the library busy or read-only): paper id, the text kept to
     # try again. Never dropped: see `unsaved_note` and `retry_unsaved_notes`.
     noteNotSaved = Signal(int, str)
+    # Papers to select once the list has reloaded: those a merge made one, after its undo.
+    reselect = Signal(list)
 
     def __init__(
         self,
@@ -299,6 +301,8 @@ class Operations(QObject):
             return change
 
         def undo(held: list[GroupingUndo]) -> Change:
-            return self.lib.undo_regroup(held[0])
+            change = self.lib.undo_regroup(held[0])
+            self.reselect.emit(list(ids))  # the papers as they were selected for the change
+            return change
 
         self._undoable(text, ids, lambda _: latest, undo, apply)

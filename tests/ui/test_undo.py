@@ -127,6 +127,8 @@ def test_merge_undo_and_redo(qtbot: QtBot, window: MainWindow, sample_library: L
     window.commands.undo()
     assert structure(sample_library, [a, b, c, d]) == before
     assert sample_library.get(b).starred and not sample_library.get(a).starred
+    # The papers come back selected, as they were for the merge (c stands for its group).
+    qtbot.waitUntil(lambda: set(window.view.selected_ids()) == {a, b, c})
     window.commands.redo()
     assert set(sample_library.get(a).hidden_ids) == {b, c, d}
     assert sample_library.get(a).starred  # the group shows its records' stars
