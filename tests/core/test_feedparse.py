@@ -107,6 +107,25 @@ def test_an_abstract_that_is_only_a_link_stays_the_abstract(tmp_path: Path) -> N
     ]
 
 
+def test_a_one_sentence_abstract_stays_the_abstract(tmp_path: Path) -> None:
+    one = "We introduce BarNet, a lightweight network for segmentation on small mobile devices."
+    text = dump(("Mar 14", [("BarNet: Tiny Segmentation", one), ("Second Title", ABSTRACT_A)]))
+    entries = read_dump(write(tmp_path, "one.txt", text)).entries
+    assert [(e.title, e.abstract) for e in entries] == [
+        ("BarNet: Tiny Segmentation", one),
+        ("Second Title", ABSTRACT_A),
+    ]
+    # A title in sentence case with a period, after a title lacking its abstract, stays a
+    # title: an abstract follows it.
+    sentence_title = "More efficient manual review of automatically transcribed tabular data."
+    text = dump(("Mar 14", [("First Title", ""), (sentence_title, ABSTRACT_A)]))
+    entries = read_dump(write(tmp_path, "titles.txt", text)).entries
+    assert [(e.title, e.abstract) for e in entries] == [
+        ("First Title", ""),
+        (sentence_title, ABSTRACT_A),
+    ]
+
+
 def test_titles_with_a_question_are_titles() -> None:
     assert looks_like_title("Does your data spark joy? Performance gains from upsampling")
     assert looks_like_title(
