@@ -11,6 +11,8 @@ an import or an undo) and is routed once, in `apply_change`, to the parts it nam
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, Signal
@@ -28,7 +30,7 @@ from readinglist.ui.export_dialog import ExportController
 from readinglist.ui.file_picker import FilePicker
 from readinglist.ui.icons import app_icon, icon
 from readinglist.ui.import_dialog import ImportController
-from readinglist.ui.operations import Operations
+from readinglist.ui.operations import Operations, unsaved_notes_file
 from readinglist.ui.paper_delegate import PaperDelegate
 from readinglist.ui.paper_list import PaperListController
 from readinglist.ui.paper_model import Column, PaperTableModel
@@ -157,6 +159,7 @@ class MainWindow(QMainWindow):
             source.failed.connect(self.show_error)
         self.ops.notice.connect(self.status.show_message)
         self.ops.noteNotSaved.connect(self.detail.note.show_unsaved)
+        self.ops.noteSavedLater.connect(self.detail.note.saved_later)
         self.ops.reselect.connect(self._reselect_after_reload)
         self.detail.note.editor.focusGained.connect(self._new_note_session)
         self.ops.busyChanged.connect(self._on_busy)
@@ -164,6 +167,12 @@ class MainWindow(QMainWindow):
         self.exporter.failed.connect(self.show_error)
         self.undo_stack.indexChanged.connect(self._update_undo_actions)
         self._update_undo_actions()
+        kept = unsaved_notes_file(self.lib.path)
+        if kept.exists():  # from an earlier run that could not save them: say so at every start
+            self.show_error(
+                f"Notes that could not be saved when the window last closed are kept in {kept}"
+                " (add them again, then delete that file)."
+            )
 
     # -- the one place a change is routed ----------------------------------------------------------
 
@@ -278,6 +287,24 @@ class MainWindow(QMainWindow):
             self.importer.prepare_search()  # papers imported elsewhere (the CLI) get indexed
         self._mark_seen("sidebar")
 
+    def _keep_unsaved_notes(self, notes: dict[int, str]) -> None:
+        """Notes the library would still not take as the window closes: into a text file
+        beside it, said on the way out and again at the next start (never lost)."""
+        if not notes:
+            return
+        target = unsaved_notes_file(self.lib.path)
+        stamp = dt.datetime.now().isoformat(timespec="seconds")
+        parts = [f"# {stamp}: notes that could not be saved in {self.lib.path.name}\n"]
+        parts += [f"\n## paper {paper_id}\n{text}\n" for paper_id, text in notes.items()]
+        try:
+            with target.open("a", encoding="utf-8") as out:
+                out.write("".join(parts))
+            said = f"they are kept in {target}"
+        except OSError as exc:  # the last place left: the terminal, if any
+            said = f"and {target} cannot be written ({exc.strerror}): " + repr(notes)
+        print(f"error: the notes of {len(notes)} papers could not be saved; {said}",
+              file=sys.stderr)  # fmt: skip
+
     def _reselect_after_reload(self, ids: list[int]) -> None:
         self._reselect = ids
 
@@ -384,6 +411,7 @@ class MainWindow(QMainWindow):
         self.importer.cancel()
         self.runner.shutdown()
         self.ops.save_held_notes()  # a big change was still running: its worker has finished now
-        self.ops.retry_unsaved_notes()  # a last try; a note still not saved is said in a dialog
+        self.ops.retry_unsaved_notes()  # a last try
+        self._keep_unsaved_notes(self.ops.shutdown())
         self.undo_stack.blockSignals(True)
         event.accept()

@@ -104,6 +104,12 @@ class NoteEditor(QWidget):
             self._saved_text = None
             self.state.setText("Not saved yet: trying again")
 
+    def saved_later(self, paper_id: int, text: str) -> None:
+        """A note that could not be saved is saved now."""
+        if paper_id == self.paper_id and self.editor.toPlainText() == text:
+            self._saved_text = text
+            self.state.setText("Saved")
+
     def _on_edit(self) -> None:
         if self._loading:
             return

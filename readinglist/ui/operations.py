@@ -20,6 +20,7 @@ change would put back the note its snapshot saw).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -39,6 +40,11 @@ BIG_SELECTION = 500
 NOTE_RETRY_MS = 5000  # a note that could not be saved is tried again this often
 
 
+def unsaved_notes_file(library: Path) -> Path:
+    """Where the notes that could not be saved before the window closed are kept, as text."""
+    return library.with_name(f"{library.name}.unsaved-notes.txt")
+
+
 def papers_label(n: int) -> str:
     return "1 paper" if n == 1 else f"{n:,} papers"
 
@@ -51,6 +57,7 @@ class Operations(QObject):
     # A note could not be saved (the library busy or read-only): paper id, the text kept to
     # try again. Never dropped: see `unsaved_note` and `retry_unsaved_notes`.
     noteNotSaved = Signal(int, str)
+    noteSavedLater = Signal(int, str)  # a note that had failed is saved now: paper id, text
     # Papers to select once the list has reloaded: those a merge made one, after its undo.
     reselect = Signal(list)
 
@@ -73,6 +80,7 @@ class Operations(QObject):
         self.note_session = 0
         self._retry = QTimer(self, singleShot=True, interval=NOTE_RETRY_MS)
         self._retry.timeout.connect(self.retry_unsaved_notes)
+        self._closing = False
 
     def declined_while_busy(self) -> bool:
         """True (and says so) if a big change is still running: the caller must not change."""
@@ -255,11 +263,19 @@ class Operations(QObject):
             report=not already_failing,  # said once; the retries are quiet
         )
         if saved:
-            self._unsaved_notes.pop(paper_id, None)
+            if self._unsaved_notes.pop(paper_id, None) is not None:
+                self.noteSavedLater.emit(paper_id, text)
             return
         self._unsaved_notes[paper_id] = text  # kept, and tried again until it is saved
         self.noteNotSaved.emit(paper_id, text)
-        self._retry.start()
+        if not self._closing:
+            self._retry.start()
+
+    def shutdown(self) -> dict[int, str]:
+        """The window closes: no more retries. Returns the notes still not saved."""
+        self._closing = True
+        self._retry.stop()
+        return dict(self._unsaved_notes)
 
     def unsaved_note(self, paper_id: int) -> str | None:
         """The text of this paper's note that could not be saved yet, if any."""

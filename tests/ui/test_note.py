@@ -13,7 +13,10 @@ from readinglist.core.library import Library
 from readinglist.core.papers import PaperFilter
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.note_editor import SAVE_DELAY_MS
-from tests.ui.conftest import close_dialogs
+from readinglist.ui.operations import unsaved_notes_file
+from readinglist.ui.settings import Settings
+from readinglist.ui.tasks import TaskRunner
+from tests.ui.conftest import FakePicker, close_dialogs, open_window
 
 
 def type_note(qtbot: QtBot, window: MainWindow, text: str) -> None:
@@ -191,6 +194,7 @@ def test_a_note_that_cannot_be_saved_is_kept_and_saved_later(
     window.ops.retry_unsaved_notes()  # what the retry timer does
     assert sample_library.get(paper).note == "the one idea"
     assert window.ops.unsaved_note(paper) is None
+    assert note.state.text() == "Saved" and not note.dirty  # the pane knows it now
 
 
 def test_a_note_still_unsaved_is_tried_once_more_at_closing(
@@ -208,3 +212,35 @@ def test_a_note_still_unsaved_is_tried_once_more_at_closing(
     monkeypatch.setattr(sample_library, "set_note", real_set_note)
     window.close()
     assert sample_library.get(paper).note == "kept"
+
+
+def test_a_note_the_library_never_takes_is_kept_in_a_file_beside_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    sample_library: Library,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    settings: Settings,
+    runner: TaskRunner,
+    picker: FakePicker,
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    real_set_note = sample_library.set_note
+    monkeypatch.setattr(
+        sample_library, "set_note", lambda *_: (_ for _ in ()).throw(DatabaseError("read-only"))
+    )
+    type_note(qtbot, window, "a thought worth keeping")
+    window.detail.note.flush()
+    close_dialogs(window)
+    window.close()
+    kept = unsaved_notes_file(sample_library.path)
+    assert f"## paper {paper}\na thought worth keeping" in kept.read_text(encoding="utf-8")
+    assert not window.ops._retry.isActive()  # no retries after the window is gone
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "could not be saved" in err and str(kept) in err
+    monkeypatch.setattr(sample_library, "set_note", real_set_note)
+    again = open_window(qtbot, sample_library, settings, runner, picker)  # the next start says so
+    shown = [b for b in again.findChildren(QMessageBox, "ErrorMessage") if b.isVisible()]
+    assert len(shown) == 1 and str(kept) in shown[0].text()
+    close_dialogs(again)
