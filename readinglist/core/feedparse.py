@@ -175,18 +175,6 @@ def _is_impossible_date_line(line: str) -> bool:
     return match is not None and match.group(1).lower() in _MONTHS and not _parse_date_line(line)
 
 
-def _reads_as_a_sentence(paragraph: str) -> bool:
-    """A short paragraph after a title that is its abstract, not the next title: one sentence
-    ("We introduce BarNet, a network for ... devices."): it ends with a period, and most of
-    its longer words are in lower case, as titles' words are not."""
-    if not paragraph.endswith(".") or paragraph.endswith(".."):
-        return False
-    words = [w for w in paragraph.split() if len(w) > 3 and w[0].isalpha()]
-    if len(words) < 8:
-        return False
-    return sum(w[0].islower() for w in words) >= 0.7 * len(words)
-
-
 def _days_in_month(month: int) -> int:
     return (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
 
@@ -266,15 +254,8 @@ def parse_text(path: Path, text: str) -> list[Entry]:
         # Titles and abstracts alternate; where a title is followed by another title, the first
         # one had no abstract.
         title: _Paragraph | None = None
-        for i, paragraph in enumerate(page):
-            # A short one-sentence abstract looks like a title; it is the abstract when it
-            # follows a title and no abstract follows it (then it would be a title lacking one).
-            after = page[i + 1].text if i + 1 < len(page) else None
-            if looks_like_title(paragraph.text) and not (
-                title is not None
-                and _reads_as_a_sentence(paragraph.text)
-                and (after is None or looks_like_title(after))
-            ):
+        for paragraph in page:
+            if looks_like_title(paragraph.text):
                 if title is not None:
                     entries.append(_entry(title, "", month, day, date_line, len(entries) + 1))
                 title = paragraph

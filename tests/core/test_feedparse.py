@@ -107,22 +107,17 @@ def test_an_abstract_that_is_only_a_link_stays_the_abstract(tmp_path: Path) -> N
     ]
 
 
-def test_a_one_sentence_abstract_stays_the_abstract(tmp_path: Path) -> None:
-    one = "We introduce BarNet, a lightweight network for segmentation on small mobile devices."
-    text = dump(("Mar 14", [("BarNet: Tiny Segmentation", one), ("Second Title", ABSTRACT_A)]))
-    entries = read_dump(write(tmp_path, "one.txt", text)).entries
-    assert [(e.title, e.abstract) for e in entries] == [
-        ("BarNet: Tiny Segmentation", one),
-        ("Second Title", ABSTRACT_A),
-    ]
-    # A title in sentence case with a period, after a title lacking its abstract, stays a
-    # title: an abstract follows it.
-    sentence_title = "More efficient manual review of automatically transcribed tabular data."
-    text = dump(("Mar 14", [("First Title", ""), (sentence_title, ABSTRACT_A)]))
-    entries = read_dump(write(tmp_path, "titles.txt", text)).entries
-    assert [(e.title, e.abstract) for e in entries] == [
-        ("First Title", ""),
-        (sentence_title, ABSTRACT_A),
+def test_titles_without_abstracts_in_a_row_stay_papers(tmp_path: Path) -> None:
+    """A sentence-case title ending with a period is still a title, even after a title that
+    lacks its abstract and with no abstract of its own: reading it as the first one's abstract
+    would lose a paper."""
+    sentence = "Towards tighter arbitrary shape text detection with large vision language models."
+    text = dump(("Mar 14", [("Title One Here", ""), (sentence, ""), ("Title Three", ABSTRACT_A)]))
+    entries = read_dump(write(tmp_path, "row.txt", text)).entries
+    assert [(e.title, bool(e.abstract)) for e in entries] == [
+        ("Title One Here", False),
+        (sentence, False),
+        ("Title Three", True),
     ]
 
 
