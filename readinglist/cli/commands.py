@@ -20,11 +20,19 @@ from readinglist.core.texts import storable
 def run(args: argparse.Namespace) -> int:
     handler = _HANDLERS[args.command]
     path = (args.db if args.db is not None else default_db_path()).expanduser()
-    if args.command != "import" and not path.exists():
+    if args.command != "import" and (not path.exists() or _empty_file(path)):
         # Only an import starts a library: a mistyped --db must not leave an empty one behind.
         raise UserError(f"{path}: no library there yet (import feed dumps to start one)")
     with Library.open(path) as lib:
         return handler(lib, args)
+
+
+def _empty_file(path: Path) -> bool:
+    """An empty file is no library yet either (SQLite would make one of it)."""
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def _import(lib: Library, args: argparse.Namespace) -> int:

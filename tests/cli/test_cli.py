@@ -231,6 +231,10 @@ def test_only_an_import_starts_a_library(
         assert (code, out) == (1, "")
         assert err == f"error: {typo}: no library there yet (import feed dumps to start one)\n"
     assert not (tmp_path / "typo").exists()
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    code, _, err = run(capsys, empty, "list")
+    assert code == 1 and "no library there yet" in err and empty.stat().st_size == 0
 
 
 def test_newer_library_is_refused_by_the_command(tmp_path: Path) -> None:
