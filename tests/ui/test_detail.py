@@ -25,6 +25,23 @@ TRICKY_ABSTRACT = (
 )
 
 
+def window_on_one_paper(
+    qtbot: QtBot,
+    library: Library,
+    settings: Settings,
+    runner: TaskRunner,
+    picker: FakePicker,
+    dump: Path,
+    title: str,
+    abstract: str,
+) -> MainWindow:
+    """A window on a library holding one paper, imported from a dump written to `dump`."""
+    dump.write_text(f"Daily Papers\n\nMar 14\n\n{title}\n\n{abstract}\n", encoding="utf-8")
+    summary = library.import_paths([dump], year=2024)
+    assert summary.papers_new == 1, summary.refusals
+    return open_window(qtbot, library, settings, runner, picker)
+
+
 def test_titles_and_abstracts_are_shown_exactly_as_plain_text(
     qtbot: QtBot,
     library: Library,
@@ -34,12 +51,9 @@ def test_titles_and_abstracts_are_shown_exactly_as_plain_text(
     tmp_path: Path,
 ) -> None:
     dump = tmp_path / "tricky.txt"
-    dump.write_text(
-        f"Daily Papers\n\nMar 14\n\n{TRICKY_TITLE}\n\n{TRICKY_ABSTRACT}\n", encoding="utf-8"
+    window = window_on_one_paper(
+        qtbot, library, settings, runner, picker, dump, TRICKY_TITLE, TRICKY_ABSTRACT
     )
-    summary = library.import_paths([dump], year=2024)
-    assert summary.papers_new == 1, summary.refusals
-    window = open_window(qtbot, library, settings, runner, picker)
     detail = window.detail
     assert detail.title.toPlainText() == TRICKY_TITLE
     assert detail.abstract.toPlainText() == TRICKY_ABSTRACT
@@ -133,9 +147,9 @@ def test_a_long_abstract_scrolls_with_the_reading_keys_and_the_wheel(
 ) -> None:
     long_abstract = " ".join([TRICKY_ABSTRACT] * 12)
     dump = tmp_path / "long.txt"
-    dump.write_text(f"Daily Papers\n\nMar 14\n\nA Long Read\n\n{long_abstract}\n", "utf-8")
-    library.import_paths([dump], year=2024)
-    window = open_window(qtbot, library, settings, runner, picker)
+    window = window_on_one_paper(
+        qtbot, library, settings, runner, picker, dump, "A Long Read", long_abstract
+    )
     window.resize(1100, 640)
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
     abstract = window.detail.abstract

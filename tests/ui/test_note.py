@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
@@ -166,17 +168,26 @@ def test_untagging_and_unstarring_a_hidden_record_shows_at_once(
     assert (row.tags, row.starred) == (stored.tags, stored.starred) == ((), False)
 
 
+def refuse_note_saves(
+    monkeypatch: pytest.MonkeyPatch, lib: Library, reason: str
+) -> Callable[[], None]:
+    """Make the library refuse every note save, as a busy or read-only one does; returns what
+    makes it take them again."""
+    real_set_note = lib.set_note
+
+    def refuse(paper_id: int, text: str) -> object:
+        raise DatabaseError(f"{lib.path}: {reason}")
+
+    monkeypatch.setattr(lib, "set_note", refuse)
+    return lambda: monkeypatch.setattr(lib, "set_note", real_set_note)
+
+
 def test_a_note_that_cannot_be_saved_is_kept_and_saved_later(
     qtbot: QtBot, window: MainWindow, sample_library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     paper = window.view.current_id()
     assert paper is not None
-    real_set_note = sample_library.set_note
-
-    def busy(paper_id: int, text: str) -> object:
-        raise DatabaseError(f"{sample_library.path}: the library is busy")
-
-    monkeypatch.setattr(sample_library, "set_note", busy)
+    take_saves_again = refuse_note_saves(monkeypatch, sample_library, "the library is busy")
     note = window.detail.note
     type_note(qtbot, window, "the one idea")
     note.flush()
@@ -190,7 +201,7 @@ def test_a_note_that_cannot_be_saved_is_kept_and_saved_later(
     assert not [b for b in window.findChildren(QMessageBox, "ErrorMessage") if b.isVisible()]
     window.view.select_row(0)  # back: the unsaved text, not the library's empty note
     assert note.editor.toPlainText() == "the one idea" and note.dirty
-    monkeypatch.setattr(sample_library, "set_note", real_set_note)
+    take_saves_again()
     window.ops.retry_unsaved_notes()  # what the retry timer does
     assert sample_library.get(paper).note == "the one idea"
     assert window.ops.unsaved_note(paper) is None
@@ -202,14 +213,11 @@ def test_a_note_still_unsaved_is_tried_once_more_at_closing(
 ) -> None:
     paper = window.view.current_id()
     assert paper is not None
-    real_set_note = sample_library.set_note
-    monkeypatch.setattr(
-        sample_library, "set_note", lambda *_: (_ for _ in ()).throw(DatabaseError("busy"))
-    )
+    take_saves_again = refuse_note_saves(monkeypatch, sample_library, "the library is busy")
     type_note(qtbot, window, "kept")
     window.detail.note.flush()
     close_dialogs(window)
-    monkeypatch.setattr(sample_library, "set_note", real_set_note)
+    take_saves_again()
     window.close()
     assert sample_library.get(paper).note == "kept"
 
@@ -226,10 +234,7 @@ def test_a_note_the_library_never_takes_is_kept_in_a_file_beside_it(
 ) -> None:
     paper = window.view.current_id()
     assert paper is not None
-    real_set_note = sample_library.set_note
-    monkeypatch.setattr(
-        sample_library, "set_note", lambda *_: (_ for _ in ()).throw(DatabaseError("read-only"))
-    )
+    take_saves_again = refuse_note_saves(monkeypatch, sample_library, "read-only")
     type_note(qtbot, window, "a thought worth keeping")
     window.detail.note.flush()
     close_dialogs(window)
@@ -239,7 +244,7 @@ def test_a_note_the_library_never_takes_is_kept_in_a_file_beside_it(
     assert not window.ops._retry.isActive()  # no retries after the window is gone
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "could not be saved" in err and str(kept) in err
-    monkeypatch.setattr(sample_library, "set_note", real_set_note)
+    take_saves_again()
     again = open_window(qtbot, sample_library, settings, runner, picker)  # the next start says so
     shown = [b for b in again.findChildren(QMessageBox, "ErrorMessage") if b.isVisible()]
     assert len(shown) == 1 and str(kept) in shown[0].text()
