@@ -6,7 +6,8 @@ reflowed, has a link's host changed or a typo fixed. Meanwhile different papers 
 one meaningful word apart ("7B" vs "13B", "Part I" vs "Part II") or even identical titles. So
 title similarity never decides alone: the abstract is the evidence (see FEEDS.md).
 
-Two steps, as in record linkage:
+What the texts read as, once case, accents, punctuation, LaTeX and links are folded away, is
+`normalize.py`'s. Two steps, as in record linkage:
 - `blocking_keys` gives each record a few 64-bit keys; the same paper's records share at least one
   with very high probability, so only records sharing a key need comparing (the database stores
   the keys; `duplicates.py` looks candidates up).
@@ -20,221 +21,27 @@ from __future__ import annotations
 
 import hashlib
 import re
-import string
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
 
+from readinglist.core.normalize import (
+    ASCII_DELETE,
+    ASCII_LOWER,
+    LATEX_STYLE,
+    URL_WORD,
+    abstract_words,
+    fold,
+    latex_words,
+    normalize_title,
+    plain_ascii,
+)
+
 # Part of every key's hashed bytes: a new version never collides with the old. 2: titles spell
 # Greek letters out and read × as x (schema step 4 rebuilds the keys of older libraries).
 KEY_VERSION = 2
-
-# --- Normalization ---------------------------------------------------------------------------
-
-# Apostrophes are deleted rather than turned into spaces, so "LLM's" and "LLMs" read alike; every
-# other punctuation mark separates words, so "Title: Subtitle" equals "Title - Subtitle".
-_APOSTROPHES = "'`´‘’‛ʼ′"
-# ASCII text (nearly all) is folded by one bytes.translate, a 256-byte table in C, 5x faster than
-# str.translate. Anything but a letter or digit becomes a space, as in `_fold_char`.
-_ASCII_KEEP_CASE = bytes(i if chr(i).isalnum() or i > 127 else 32 for i in range(256))
-_ASCII_LOWER = _ASCII_KEEP_CASE.translate(
-    bytes.maketrans(string.ascii_uppercase.encode(), string.ascii_lowercase.encode())
-)
-_ASCII_DELETE = _APOSTROPHES.encode("ascii", "ignore")
-# Accents after NFKD. Other combining marks separate words: consistent, so harmless.
-_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-# LaTeX: style commands carry no words ("{\it word}" is "word"); other commands are symbols whose
-# name is the word ("\times", "\alpha"). Escapes such as "\%" are punctuation like any other.
-_LATEX_STYLE = re.compile(
-    r"\\(?:text(?:bf|it|sc|tt|rm|sf|sl|up|md|normal)?|math(?:rm|bf|it|cal|bb|sf|tt|frak|scr)"
-    r"|emph|it|bf|em|rm|sf|tt|sc|sl|bm|boldsymbol|operatorname|mbox|hbox|displaystyle"
-    r"|url|href|left|right|[bB]igg?[lr]?)(?![A-Za-z])"
-)
-_LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
-
-# A link keeps nothing, not even its host: abstracts are relisted with a link to another host
-# (github.com, huggingface.co). A link is a token with a scheme, www., or host and path (a.io/x).
-_LINK = re.compile(r"(?i)[^\w]*(?:[a-z][a-z0-9+.-]*://|www\.|(?:[a-z0-9-]+\.)+[a-z]{2,}/)")
-_URL_WORD = "url"  # what a link becomes; the trailing-words key skips it
-_LONGEST_LINK = 500  # bounds the scans for a link's ends
-
-
-def _positions(text: str, needle: str) -> list[int]:
-    found: list[int] = []
-    at = text.find(needle)
-    while at >= 0:
-        found.append(at)
-        at = text.find(needle, at + 1)
-    return found
-
-
-def _replace_links(text: str) -> str:
-    """Every link replaced with `_URL_WORD`. A regular expression scanning the whole abstract
-    costs tens of µs; only the tokens around a "/" or "www." are looked at."""
-    hints = _positions(text, "/")
-    if "www." in text:
-        hints = sorted(hints + _positions(text, "www."))
-    pieces: list[str] = []
-    done = 0  # text[:done] is in pieces already
-    for at in hints:
-        if at < done:  # inside a link replaced already
-            continue
-        low, high = max(done, at - _LONGEST_LINK), at + _LONGEST_LINK
-        start = 1 + max(
-            text.rfind(" ", low, at), text.rfind("\n", low, at), text.rfind("\t", low, at), low - 1
-        )
-        ends = [e for e in (text.find(c, at, high) for c in " \n\t") if e >= 0]
-        end = min(ends) if ends else min(high, len(text))
-        if _LINK.match(text, start, end):
-            pieces += (text[done:start], f" {_URL_WORD} ")
-            done = end
-    return "".join(pieces) + text[done:] if pieces else text
-
-
-def _latex_words(text: str) -> str:
-    text = _LATEX_STYLE.sub(" ", text)
-    return _LATEX_COMMAND.sub(r" \1 ", text)
-
-
-@lru_cache(maxsize=65536)  # a text has few distinct non-ASCII characters
-def _fold_char(char: str) -> str:
-    """A non-ASCII character: deleted (apostrophe, accent), kept (letter, digit), else a space
-    (typographic quotes and dashes, non-breaking spaces)."""
-    if char in _APOSTROPHES or _ACCENTS.match(char):
-        return ""
-    return char if char.isalnum() else " "
-
-
-@lru_cache(maxsize=65536)
-def _fold_piece(piece: str, lower: bool) -> str:
-    """A run of non-ASCII characters (and the ASCII character before it) folded. Casefolding
-    and decomposition feed each other, so this repeats until stable: folding is idempotent."""
-    for _ in range(4):
-        before = piece
-        piece = unicodedata.normalize("NFKC", piece)
-        if lower:
-            piece = piece.casefold()
-        piece = "".join(map(_fold_char, unicodedata.normalize("NFKD", piece)))
-        if piece == before:
-            break
-    return piece
-
-
-# The usual non-ASCII: non-breaking space, typographic apostrophes, quotes and dashes.
-_COMMON_NON_ASCII = [(c, "" if c in _APOSTROPHES else " ") for c in "\u00a0‘’“”–—"]
-
-
-def _fold(text: str, lower: bool = True) -> str:
-    """Unicode, case, accent and punctuation folding shared by titles and abstracts."""
-    if not text.isascii():
-        for char, replacement in _COMMON_NON_ASCII:  # in bulk, as `_fold_char` would fold them
-            if char in text:
-                text = text.replace(char, replacement)
-        # Only non-ASCII runs need Unicode work (the whole text costs 30-80 µs an abstract).
-        # NFKC/NFKD leave ASCII alone and compose a base only with what follows: a run plus
-        # the character before it (a possible base) folds on its own.
-        pieces: list[str] = []
-        done = 0
-        for match in _NON_ASCII.finditer(text):
-            start = max(match.start() - 1, done)
-            pieces += (text[done:start], _fold_piece(text[start : match.end()], lower))
-            done = match.end()
-        text = "".join(pieces) + text[done:]
-    # Non-ASCII bytes (letters by now) pass unchanged; whitespace is collapsed.
-    table = _ASCII_LOWER if lower else _ASCII_KEEP_CASE
-    return b" ".join(text.encode().translate(table, _ASCII_DELETE).split()).decode()
-
-
-def normalize_title(title: str) -> str:
-    """A title reduced to lowercase unaccented words separated by single spaces.
-
-    A symbol reads the same however it is written: "$\\alpha$-VQGAN" and "α-VQGAN" are
-    "alpha vqgan", "100$\\times$", "100×" and "100x" are "100x"."""
-    if "\\" in title:
-        title = _LATEX_TIMES.sub("x", title)
-        title = _LATEX_SYMBOL.sub(lambda m: f" {_SYMBOL_WORDS[m.group(1)]} ", title)
-        title = _latex_words(_LATEX_VAR.sub(r"\\\1", title))
-    if _DECIMAL.search(title):
-        title = _DECIMAL.sub(r"\1p\2", title)  # 1.5M is not 15M: the point stays, as a letter
-    if not title.isascii() or "<" in title or ">" in title or "=" in title:
-        title = _SYMBOL.sub(lambda m: f" {_SYMBOL_WORDS[m.group()]} ", title)
-    if title.isascii():
-        return _fold(title)
-    text = _fold(title.replace("×", "x"))
-    if _GREEK.search(text):  # after folding: it makes Greek letters of some (µ is μ)
-        text = " ".join(_GREEK.sub(lambda m: _greek_name(m.group()), text).split())
-    return text
-
-
-def _plain_ascii(title: str) -> bool:
-    """Whether `normalize_title` only folds case and punctuation here: the fast paths'
-    test (no LaTeX, no symbol read as a word, no decimal point)."""
-    return (
-        title.isascii()
-        and "\\" not in title
-        and "<" not in title
-        and ">" not in title
-        and "=" not in title
-        and _DECIMAL.search(title) is None
-    )
-
-
-# "100$\\times$" is "100x": the math around it goes too, or it would split the word.
-_LATEX_TIMES = re.compile(r"\s*\$?\s*\\times(?![A-Za-z])\s*\$?")
-# Symbols that mean something in a title ("1+1>2", "k ≤ n", "∞Bench"), however written: as a
-# word, so that two titles differing in one differ in a word. Folding would make them spaces.
-_SYMBOL_WORDS = {
-    "<": "lt", ">": "gt", "=": "eq", "≤": "leq", "≥": "geq", "≠": "neq", "≈": "approx",
-    "±": "pm", "∞": "infty", "→": "to", "←": "gets", "√": "sqrt", "∇": "nabla", "ℓ": "ell",
-    # LaTeX's names for the same symbols
-    "lt": "lt", "gt": "gt", "le": "leq", "leq": "leq", "ge": "geq", "geq": "geq", "ne": "neq",
-    "neq": "neq", "approx": "approx", "pm": "pm", "infty": "infty", "rightarrow": "to",
-    "to": "to", "leftarrow": "gets", "gets": "gets", "sqrt": "sqrt", "nabla": "nabla",
-    "ell": "ell", "star": "*", "ast": "*",
-}  # fmt: skip
-_SYMBOL = re.compile("[<>=≤≥≠≈±∞→←√∇ℓ]")
-_LATEX_SYMBOL = re.compile(
-    r"\\(lt|gt|le|leq|ge|geq|ne|neq|approx|pm|infty|rightarrow|to|leftarrow|gets|sqrt|nabla"
-    r"|ell|star|ast)(?![A-Za-z])"
-)
-# A decimal point between digits ("1.5M", "3.1"): kept, or "1.5M" and "15M" would be one word.
-_DECIMAL = re.compile(r"(\d)\.(\d)")
-# LaTeX's variant letters are the letter ("$\\varepsilon$" as "ε"; Unicode names say EPSILON).
-_LATEX_VAR = re.compile(r"\\var(epsilon|phi|theta|pi|rho|sigma|kappa)(?![A-Za-z])")
-_GREEK = re.compile("[\u0370-\u03ff]")
-
-
-@lru_cache(maxsize=256)
-def _greek_name(letter: str) -> str:
-    """A Greek letter as the word LaTeX names it ("α" is " alpha "), else itself."""
-    name = unicodedata.name(letter, "").split(" WITH ")[0].split()
-    words = [w for w in name if w not in ("GREEK", "SMALL", "CAPITAL", "LETTER", "SYMBOL",
-                                          "FINAL", "LUNATE")]  # fmt: skip
-    if name[:1] != ["GREEK"] or len(words) != 1:
-        return letter
-    word = words[0].lower()
-    return f" {'lambda' if word == 'lamda' else word} "  # Unicode says LAMDA, LaTeX \\lambda
-
-
-def _abstract_words(text: str) -> list[bytes]:
-    """The words of normalize_abstract(text) as UTF-8: what keys hash and `compare` aligns."""
-    if "\\" in text:  # first, so that "\url{https://...}" leaves a link standing alone
-        text = _latex_words(text)
-    text = _replace_links(text)
-    if text.isascii():  # the fast path of `_fold`, without joining words only to split them
-        return text.encode("ascii").translate(_ASCII_LOWER, _ASCII_DELETE).split()
-    return _fold(text).encode().split()
-
-
-def normalize_abstract(text: str) -> str:
-    """An abstract reduced like a title, with each link replaced by the placeholder word "url"."""
-    return b" ".join(_abstract_words(text)).decode()
-
 
 # --- Blocking keys ---------------------------------------------------------------------------
 
@@ -251,7 +58,7 @@ ABSTRACT_KEY_WORDS = 12
 # (a long link at the end: 6 of the corpus's 1,588 records).
 _SLICE = 160
 _SQUASH_DELETE = bytes(i for i in range(128) if not chr(i).isalnum())
-_URL_BYTES = _URL_WORD.encode()
+_URL_BYTES = URL_WORD.encode()
 # One blake2b state per kind of key, fed its prefix once: copying it is cheaper than a new one.
 _HASHERS = {
     kind: hashlib.blake2b(b"%d%s\x00" % (KEY_VERSION, kind), digest_size=8)
@@ -267,8 +74,8 @@ def _key(kind: bytes, data: bytes) -> int:
 
 def _squashed_title(title: str) -> bytes:
     """normalize_title(title) without spaces, as UTF-8."""
-    if _plain_ascii(title):
-        return title.encode("ascii").translate(_ASCII_LOWER, _SQUASH_DELETE)
+    if plain_ascii(title):
+        return title.encode("ascii").translate(ASCII_LOWER, _SQUASH_DELETE)
     return normalize_title(title).replace(" ", "").encode()
 
 
@@ -276,10 +83,10 @@ def _head_words(abstract: str) -> list[bytes]:
     if len(abstract) > _SLICE:
         cut = max(abstract.rfind(" ", 0, _SLICE), abstract.rfind("\n", 0, _SLICE))
         if cut > 0:
-            words = _abstract_words(abstract[:cut])
+            words = abstract_words(abstract[:cut])
             if len(words) >= ABSTRACT_KEY_WORDS:
                 return words[:ABSTRACT_KEY_WORDS]
-    return _abstract_words(abstract)[:ABSTRACT_KEY_WORDS]
+    return abstract_words(abstract)[:ABSTRACT_KEY_WORDS]
 
 
 def _tail_words(abstract: str) -> list[bytes]:
@@ -290,12 +97,12 @@ def _tail_words(abstract: str) -> list[bytes]:
         newline = abstract.find("\n", start, cut if cut >= 0 else len(abstract))
         cut = newline if newline >= 0 else cut
         if cut >= 0:
-            words = _abstract_words(abstract[cut:])
+            words = abstract_words(abstract[cut:])
             if _URL_BYTES in words:
                 words = [w for w in words if w != _URL_BYTES]
             if len(words) >= ABSTRACT_KEY_WORDS:
                 return words[-ABSTRACT_KEY_WORDS:]
-    words = [w for w in _abstract_words(abstract) if w != _URL_BYTES]
+    words = [w for w in abstract_words(abstract) if w != _URL_BYTES]
     return words[-ABSTRACT_KEY_WORDS:]
 
 
@@ -394,7 +201,7 @@ def _marks_of(title: str) -> frozenset[str]:
     that ends the title is a footnote's, not a name's."""
     for written, plain in _MARK_FORMS:
         title = title.replace(written, plain)
-    title = _LATEX_STYLE.sub("", title)  # C\texttt{++}, $\mathcal{A}^*$
+    title = LATEX_STYLE.sub("", title)  # C\texttt{++}, $\mathcal{A}^*$
     for mark in "${}^":
         title = title.replace(mark, "")
     title = title.rstrip().rstrip("*")
@@ -406,7 +213,7 @@ _MARK_FORMS = (("\\#", "#"), ("\\star", "*"), ("\\ast", "*"))
 
 @lru_cache(maxsize=1024)
 def _abstract(abstract: str) -> tuple[bytes, ...]:
-    return tuple(_abstract_words(abstract))
+    return tuple(abstract_words(abstract))
 
 
 def same_title(title_a: str, title_b: str) -> bool:
@@ -426,8 +233,8 @@ def _is_number(word: str) -> bool:
 
 def _shown(title: _Title, start: int, end: int) -> str:
     """Words start:end of the original title, case kept, for a reason line."""
-    text = _latex_words(title.raw) if "\\" in title.raw else title.raw
-    words = _fold(text, lower=False).split()
+    text = latex_words(title.raw) if "\\" in title.raw else title.raw
+    words = fold(text, lower=False).split()
     if len(words) != len(title.words):  # casefolding changed the word count: show it folded
         words = list(title.words)
     return " ".join(words[start:end])
@@ -551,8 +358,8 @@ def bare_title(title: str) -> str:
     """The normalized title without articles and spaces: what typos alone can change.
 
     Computed once per record at import (see `bare_titles_may_match`)."""
-    if _plain_ascii(title):  # normalize_title's fast path, without its join
-        words = title.encode("ascii").translate(_ASCII_LOWER, _ASCII_DELETE).split()
+    if plain_ascii(title):  # normalize_title's fast path, without its join
+        words = title.encode("ascii").translate(ASCII_LOWER, ASCII_DELETE).split()
         return b"".join(w for w in words if w not in _IGNORABLE_BYTES).decode("ascii")
     return "".join(w for w in _title(title).words if w not in _IGNORABLE_WORDS)
 

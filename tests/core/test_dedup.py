@@ -20,15 +20,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from readinglist.core.dedup import (
-    Match,
-    blocking_keys,
-    compare,
-    normalize_abstract,
-    normalize_title,
-    titles_may_match,
-)
+from readinglist.core.dedup import Match, blocking_keys, compare, titles_may_match
 from readinglist.core.feedparse import read_dump
+from readinglist.core.normalize import normalize_abstract, normalize_title
 from tests.sample_feeds import sample_dir
 
 ROOT = Path(__file__).resolve().parents[2]
