@@ -14,7 +14,7 @@ What the texts read as, once case, accents, punctuation, LaTeX and links are fol
 - `compare` verifies one candidate pair and explains its verdict in one line.
 
 Changing how keys are computed invalidates the keys stored in every library: bump
-`KEY_VERSION` and rebuild them (`duplicates.rebuild_keys`).
+`KEY_VERSION` and rebuild them (`recheck.rebuild_keys`).
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from readinglist.core import (
     exporting,
     importer,
     papers,
+    recheck,
     search,
     searchindex,
     vocabulary,
@@ -246,7 +247,7 @@ class Library:
         return self._write(lambda cur: duplicates.undo_regroup(cur, undo))
 
     def recheck_duplicates(self) -> Change:
-        changed = self._write(duplicates.recheck)
+        changed = self._write(recheck.recheck)
         return Change(structure=changed > 0, message=f"{changed} records regrouped")
 
     # -- searching ---------------------------------------------------------------------------------

@@ -197,7 +197,7 @@ class Matcher:
         A match on the title alone (an abstract missing) must fit the group it joins: the new
         record must not contradict the group's shown record, and the title must not name
         several papers (groups with abstracts of their own): which one it is, nobody can tell.
-        That holds from both sides, as `duplicates.recheck` sees it: an abstract-less record
+        That holds from both sides, as `recheck.recheck` sees it: an abstract-less record
         does not join papers of its title, and a new paper does not take an abstract-less
         listing whose title other papers have too. An abstract-less record that a
         contradiction shows to be ambiguous is named in `ambiguous`: it had joined a group on

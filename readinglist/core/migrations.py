@@ -123,7 +123,7 @@ CREATE VIRTUAL TABLE paper_fts USING fts5(
 
 def _backfill_v2(conn: Connection) -> None:
     # Imported here: the steps module must stay importable without the services it feeds.
-    from readinglist.core import duplicates, searchindex
+    from readinglist.core import recheck, searchindex
 
     # Schema 1 hid records without saying who decided: whoever did, the grouping is kept as a
     # decision (a recheck revises only what detection decided) under the record shown. The
@@ -132,8 +132,8 @@ def _backfill_v2(conn: Connection) -> None:
         "UPDATE paper SET dup_by = 'user', dup_reason = 'grouped by an earlier version'"
         " WHERE duplicate_of IS NOT NULL"
     )
-    duplicates.rebuild_keys(conn)
-    duplicates.recheck(conn)
+    recheck.rebuild_keys(conn)
+    recheck.recheck(conn)
     searchindex.catch_up(conn)
 
 
@@ -152,9 +152,9 @@ UPDATE search_state SET stamp = lower(hex(randomblob(8)));
 
 
 def _backfill_v4(conn: Connection) -> None:
-    from readinglist.core import duplicates
+    from readinglist.core import recheck
 
-    duplicates.rebuild_keys(conn)
+    recheck.rebuild_keys(conn)
 
 
 STEPS: tuple[Step, ...] = (
