@@ -347,20 +347,29 @@ def with_undo(
     cur: sqlite3.Cursor, ids: Iterable[int], regroup: Callable[[sqlite3.Cursor], Change]
 ) -> tuple[Change, GroupingUndo]:
     """Run a merge or split of these papers, and capture in the same transaction how to undo it."""
-    members = sorted({m for g in {group_of(cur, i) for i in ids} for m in members_of(cur, g)})
-    marks = ",".join("?" * len(members))
-    rows = cur.execute(f"SELECT {_GROUPING} FROM paper WHERE id IN ({marks})", members).fetchall()
+    members = sorted(members_of_groups(cur, groups_of(cur, ids)))
+    rows = _grouping_rows(cur, members)
     links = _cannot_links(cur)  # a few rows: one per pair of records the user split
     change = regroup(cur)
     after = _cannot_links(cur)
-    rows_after = cur.execute(f"SELECT {_GROUPING} FROM paper WHERE id IN ({marks})", members)
     undo = GroupingUndo(
-        rows=tuple(tuple(r) for r in rows),
-        rows_after=tuple(tuple(r) for r in rows_after),
+        rows=tuple(rows),
+        rows_after=tuple(_grouping_rows(cur, members)),
         added=tuple(sorted(after.keys() - links.keys())),
         removed=tuple((*pair, links[pair]) for pair in sorted(links.keys() - after.keys())),
     )
     return change, undo
+
+
+def _grouping_rows(
+    cur: sqlite3.Cursor, ids: Sequence[int]
+) -> list[tuple[int, int | None, str | None, str, float | None, float | None]]:
+    """These records' grouping columns (`_GROUPING`), in chunks: a merge may name thousands."""
+    rows = []
+    for marks, chunk in in_chunks(list(ids)):
+        query = f"SELECT {_GROUPING} FROM paper WHERE id IN ({marks})"
+        rows += [tuple(r) for r in cur.execute(query, chunk)]
+    return rows
 
 
 def _cannot_links(cur: sqlite3.Cursor) -> dict[tuple[int, int], str]:
@@ -373,8 +382,7 @@ def undo_regroup(cur: sqlite3.Cursor, undo: GroupingUndo) -> Change:
     ids = [r[0] for r in undo.rows]
     marks = ",".join("?" * len(ids))
     # A record whose grouping changed since the change (split or merged elsewhere) stays as it is.
-    query = f"SELECT {_GROUPING} FROM paper WHERE id IN ({marks})"
-    now = {tuple(r) for r in cur.execute(query, ids)}
+    now = set(_grouping_rows(cur, ids))
     unchanged = {r[0] for r in undo.rows_after if r in now}
     cur.executemany(
         "UPDATE paper SET duplicate_of = ?, dup_by = ?, dup_reason = ?, dup_title_score = ?,"
