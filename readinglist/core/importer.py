@@ -122,12 +122,7 @@ def _import_paths(
 ) -> ImportSummary:
     files, missing = collect_files(paths)
     summary = ImportSummary(refusals=list(missing), files_refused=len(missing))
-    with db.write() as conn:
-        summary.batch_id = int(
-            conn.exec_driver_sql(
-                "INSERT INTO import_batch (started_at) VALUES (?) RETURNING id", (now_iso(),)
-            ).scalar_one()
-        )
+    started_at = now_iso()  # the batch row is written with the first dump (see _write_batch)
     size = total_size(files)
     matcher = Matcher(expected_records=size // _BYTES_PER_ENTRY)
     batch: list[PreparedDump] = []
@@ -146,11 +141,13 @@ def _import_paths(
                 continue
             batch.append(prepared)
             if sum(map(len, batch)) >= ENTRIES_PER_TRANSACTION:
-                _write_batch(db, batch, summary, matcher)
+                _write_batch(db, batch, summary, matcher, started_at)
                 batch = []
-    _write_batch(db, batch, summary, matcher)
+    _write_batch(db, batch, summary, matcher, started_at)
     if progress is not None:
         progress(len(files), len(files), None)
+    if summary.batch_id is None:  # nothing was written: a run that only refused or re-read
+        return summary  # files leaves the library exactly as it was
     with db.write() as conn:
         conn.exec_driver_sql(
             "UPDATE import_batch SET finished_at=?, files_read=?, papers_new=?, papers_known=?,"
@@ -172,19 +169,30 @@ class _DumpResult:
 
 
 def _write_batch(
-    db: Database, batch: Sequence[PreparedDump], summary: ImportSummary, matcher: Matcher
+    db: Database,
+    batch: Sequence[PreparedDump],
+    summary: ImportSummary,
+    matcher: Matcher,
+    started_at: str,
 ) -> None:
-    """Write consecutive dumps in one transaction; count them once it has committed."""
+    """Write consecutive dumps in one transaction; count them once it has committed.
+
+    The run's `import_batch` row goes in with its first new dump, in the same transaction: a
+    run that refuses every file, or finds them all imported already, changes nothing at all.
+    """
     if not batch:
         return
+    had_batch_row = summary.batch_id is not None
     try:
         with db.write() as conn:
             cur = raw_cursor(conn)
             matcher.begin(cur)
-            results = _import_dumps(cur, batch, summary.batch_id, matcher)
+            results = _import_dumps(cur, batch, summary, started_at, matcher)
             matcher.end()
     except BaseException:
         matcher.forget()  # it learnt of records that were rolled back
+        if not had_batch_row:
+            summary.batch_id = None  # and of the batch row, if this transaction wrote it
         raise
     for r in results:
         if r.already_imported:
@@ -199,7 +207,11 @@ def _write_batch(
 
 
 def _import_dumps(
-    cur: sqlite3.Cursor, batch: Sequence[PreparedDump], batch_id: int | None, matcher: Matcher
+    cur: sqlite3.Cursor,
+    batch: Sequence[PreparedDump],
+    summary: ImportSummary,
+    started_at: str,
+    matcher: Matcher,
 ) -> list[_DumpResult]:
     """Write prepared dumps inside the caller's transaction, a few statements for all of them.
 
@@ -217,11 +229,17 @@ def _import_dumps(
             continue
         seen.add(prepared.dump.content_hash)
         todo.append((prepared, result, next_dump + len(todo)))
+    if todo and summary.batch_id is None:
+        summary.batch_id = int(
+            cur.execute(
+                "INSERT INTO import_batch (started_at) VALUES (?) RETURNING id", (started_at,)
+            ).fetchone()[0]
+        )
     now = now_iso()
     cur.executemany(
         "INSERT INTO dump (id, batch_id, file_name, path, content_hash, size, mtime, encoding,"
         " entry_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [(dump_id, batch_id, storable(p.dump.path.name), storable(p.resolved_path),
+        [(dump_id, summary.batch_id, storable(p.dump.path.name), storable(p.resolved_path),
           p.dump.content_hash,
           p.dump.size, p.dump.mtime, p.dump.encoding, len(p), now)
          for p, _, dump_id in todo],

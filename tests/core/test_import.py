@@ -23,7 +23,16 @@ def table_counts(db_path: Path) -> dict[str, int]:
     with sqlite3.connect(db_path) as con:
         return {
             t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("paper", "sighting", "dump", "tag", "paper_tag", "dedup_key", "paper_fts")
+            for t in (
+                "paper",
+                "sighting",
+                "dump",
+                "tag",
+                "paper_tag",
+                "dedup_key",
+                "paper_fts",
+                "import_batch",
+            )
         }
 
 
@@ -84,6 +93,30 @@ def test_bad_files_are_refused_and_good_ones_imported(
     assert any("missing.txt" in m and "no such file" in m for m in messages)
     assert all("\n" not in m for m in messages)
     assert len(library.list()) == 43
+
+
+def test_a_run_that_only_refuses_files_leaves_no_trace(
+    sample_library: Library, tmp_path: Path
+) -> None:
+    bad = tmp_path / "photo.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    before = table_counts(sample_library.path)
+    summary = sample_library.import_paths([bad, tmp_path / "missing.txt"])
+    assert summary.files_refused == 2 and summary.batch_id is None
+    assert table_counts(sample_library.path) == before
+
+
+def test_a_run_records_its_batch_with_its_counts(
+    library: Library, sample_files: list[Path]
+) -> None:
+    summary = library.import_paths(sample_files[:2])
+    with sqlite3.connect(library.path) as con:
+        rows = con.execute(
+            "SELECT id, files_read, papers_new, finished_at IS NOT NULL FROM import_batch"
+        ).fetchall()
+        batches = {b for (b,) in con.execute("SELECT DISTINCT batch_id FROM dump")}
+    assert rows == [(summary.batch_id, 2, summary.papers_new, 1)]
+    assert batches == {summary.batch_id}
 
 
 def test_year_is_inferred_from_file_date_and_can_be_overridden(
