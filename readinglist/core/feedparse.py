@@ -34,9 +34,11 @@ _MONTHS = {name[:3]: i for i, name in enumerate(_MONTH_NAMES, 1)}
 _MONTHS |= {name: i for i, name in enumerate(_MONTH_NAMES, 1)} | {"sept": 9}
 _DATE_LINE = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})")
 # Page chrome that can stand between one page's last paper and the next page's date line.
+# The same phrases, and the site's footer, can also follow a file's last paper.
 _CHROME = re.compile(
     r"(?i)^(new|subscribe|daily papers|papers|trending|get trending papers.*|by\S* and the research"
-    r" community|sign (in|up)|log ?in|search.*|submit.*)$"
+    r" community|sign (in|up)|log ?in|search.*|submit.*|system theme|company|tos|privacy|about"
+    r"|jobs|website|models|datasets|spaces|pricing|docs|enterprise|hugging ?face|©.*)$"
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)\]]{2}\.[\"')\]]?\s+[A-Z(\"']")
@@ -248,6 +250,8 @@ def parse_text(path: Path, text: str) -> list[Entry]:
         # Paragraphs before the first date line are page chrome.
     if not pages:
         raise BadDumpError(path, "not a feed dump: no listing date line (such as 'Mar 14') found")
+    if current is not None:
+        _drop_trailing_chrome(current, last_page=True)
 
     entries: list[Entry] = []
     for (month, day), date_line, page in pages:
@@ -297,19 +301,21 @@ def _entry_like(entry: Entry, abstract: str) -> Entry:
     )
 
 
-def _drop_trailing_chrome(page: list[_Paragraph]) -> None:
-    """Remove the chrome that precedes the next page's date from the end of this page.
+def _drop_trailing_chrome(page: list[_Paragraph], last_page: bool = False) -> None:
+    """Remove the chrome that precedes the next page's date (or ends the file) from this page.
 
     Chrome is the run of short paragraphs after the last abstract, from the first one that is
-    recognisably chrome (a known phrase, or one or two words). A title without an abstract that
-    comes before the chrome is kept.
+    recognisably chrome. Before another page's date that is a known phrase or one or two words:
+    chrome is certain to stand there. At the end of the file it must be a known phrase (a save
+    that caught the page's footer), since a last paper listed without its abstract ends a file
+    too, and its title may be short. A title without an abstract before the chrome is kept.
     """
     tail_start = len(page)
     while tail_start > 0 and looks_like_title(page[tail_start - 1].text):
         tail_start -= 1
     for i in range(tail_start, len(page)):
         text = page[i].text
-        if _CHROME.match(text) or len(text.split()) <= 2:
+        if _CHROME.match(text) or (not last_page and len(text.split()) <= 2):
             del page[i:]
             return
 

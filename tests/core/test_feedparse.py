@@ -87,6 +87,18 @@ def test_chrome_varies_between_saves(tmp_path: Path) -> None:
     assert [e.title for e in entries] == ["One Paper", "Two"]
 
 
+def test_chrome_after_the_last_paper_is_not_a_paper(tmp_path: Path) -> None:
+    footer = "\n\n".join(["Subscribe", "System theme", "Company", "TOS", "Privacy", "© 2026"])
+    pages = dump(("May 9", [("One Paper", ABSTRACT_A), ("Two", ABSTRACT_B)]))
+    entries = read_dump(write(tmp_path, "footer.txt", pages + footer + "\n")).entries
+    assert [e.title for e in entries] == ["One Paper", "Two"]
+    # A last paper listed without its abstract is kept, even with a short title, and the
+    # footer after it still goes.
+    pages = dump(("May 9", [("One Paper", ABSTRACT_A), ("Mamba", "")]))
+    entries = read_dump(write(tmp_path, "short.txt", pages + footer)).entries
+    assert [(e.title, e.abstract) for e in entries] == [("One Paper", ABSTRACT_A), ("Mamba", "")]
+
+
 def test_entry_without_abstract(tmp_path: Path) -> None:
     text = dump(("Mar 14", [("First Title", ""), ("Second Title", ABSTRACT_A), ("Last", "")]))
     entries = read_dump(write(tmp_path, "missing.txt", text)).entries
