@@ -21,7 +21,7 @@ from readinglist.core.clock import now_iso
 from readinglist.core.database import in_chunks
 from readinglist.core.errors import UserError
 from readinglist.core.records import Change
-from readinglist.core.texts import storable
+from readinglist.core.texts import storable, tag_key
 
 MAX_TAG_LENGTH = 100
 
@@ -83,7 +83,8 @@ def remove_tags(cur: sqlite3.Cursor, ids: Iterable[int], names: Iterable[str]) -
     members = duplicates.members_of_groups(cur, groups)
     tags = [clean_tag(n) for n in names]
     tag_ids = [t for (t,) in cur.execute(
-        f"SELECT id FROM tag WHERE name IN ({','.join('?' * len(tags))})", tags
+        f"SELECT id FROM tag WHERE tag_key(name) IN ({','.join('?' * len(tags))})",
+        [tag_key(t) for t in tags],
     )]  # fmt: skip
     carrying = _records_carrying(cur, members, tag_ids)  # record -> its group
     if not carrying:  # said plainly: a typo in a tag's name must not look like success
@@ -123,7 +124,9 @@ def _records_carrying(
 
 
 def _tag_id(cur: sqlite3.Cursor, name: str) -> int:
-    row = cur.execute("SELECT id FROM tag WHERE name = ?", (name,)).fetchone()
+    row = cur.execute(
+        "SELECT id FROM tag WHERE tag_key(name) = ? ORDER BY id LIMIT 1", (tag_key(name),)
+    ).fetchone()
     if row is not None:
         return int(row[0])
     return int(cur.execute("INSERT INTO tag (name) VALUES (?) RETURNING id", (name,)).fetchone()[0])
@@ -167,9 +170,9 @@ def _restored(before: _Row, now: _Row, aspect: str | None, tags: Sequence[str]) 
     index = ASPECTS.index(aspect) + 1
     if aspect != "tags" or not tags:
         return (*now[:index], before[index], *now[index + 1 :])  # type: ignore[return-value]
-    named = {t.casefold() for t in tags}
-    kept = [t for t in now[4] if t.casefold() not in named]
-    back = [t for t in before[4] if t.casefold() in named]
+    named = {tag_key(t) for t in tags}
+    kept = [t for t in now[4] if tag_key(t) not in named]
+    back = [t for t in before[4] if tag_key(t) in named]
     return (*now[:4], tuple(sorted(kept + back, key=str.casefold)))
 
 

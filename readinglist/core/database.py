@@ -27,6 +27,7 @@ from readinglist.core.migrations import (
     needs_repair,
     repair_schema,
 )
+from readinglist.core.texts import tag_key
 
 BUSY_TIMEOUT_SECONDS = 60
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -270,6 +271,7 @@ def _install_connection_hooks(engine: Engine) -> None:
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         # Let us issue BEGIN ourselves (the driver's implicit BEGIN is always DEFERRED).
         dbapi_conn.isolation_level = None
+        dbapi_conn.create_function("tag_key", 1, tag_key, deterministic=True)
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")

@@ -17,6 +17,7 @@ from readinglist.core import notes
 from readinglist.core.clock import parse_iso
 from readinglist.core.database import in_chunks, possible_id
 from readinglist.core.records import Paper, Sighting
+from readinglist.core.texts import tag_key
 
 # A record's group-wide flags: its own, or any record hidden under it.
 STARRED = "(p.starred OR EXISTS (SELECT 1 FROM paper h WHERE h.duplicate_of = p.id AND h.starred))"
@@ -60,11 +61,11 @@ class PaperFilter:
         if self.tag is not None:
             clauses.append(
                 "(p.id IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"
-                " WHERE t.name = ?) OR p.id IN (SELECT m.duplicate_of FROM paper m"
+                " WHERE tag_key(t.name) = ?) OR p.id IN (SELECT m.duplicate_of FROM paper m"
                 " JOIN paper_tag pt ON pt.paper_id = m.id JOIN tag t ON t.id = pt.tag_id"
-                " WHERE t.name = ? AND m.duplicate_of IS NOT NULL))"
+                " WHERE tag_key(t.name) = ? AND m.duplicate_of IS NOT NULL))"
             )
-            params += [self.tag, self.tag]
+            params += [tag_key(self.tag)] * 2
         if self.dump_id is not None:
             clauses.append(
                 "(p.id IN (SELECT s.paper_id FROM sighting s WHERE s.dump_id = ?) OR p.id IN"

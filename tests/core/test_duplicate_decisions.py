@@ -214,6 +214,22 @@ def test_one_tag_name_alone_is_one_tag(two_papers: tuple[Library, int, int]) -> 
     assert lib.get(x).tags == ()
 
 
+def test_a_tag_is_one_tag_in_any_case_and_unicode_form(
+    two_papers: tuple[Library, int, int],
+) -> None:
+    lib, x, y = two_papers
+    lib.tag([x], "Ökonomie")
+    lib.tag([y], "ÖKONOMIE")  # case beyond ASCII, which SQLite's NOCASE leaves alone
+    lib.tag([y], "e\u0301tude")  # "étude" decomposed...
+    lib.tag([x], "\u00e9tude")  # ...and composed
+    assert lib.tags() == [("e\u0301tude", 2), ("Ökonomie", 2)]
+    assert lib.get(y).tags == ("e\u0301tude", "Ökonomie")  # as it was first written
+    assert {p.id for p in lib.list(tag="öKONOMIE")} == {x, y}
+    assert {p.id for p in lib.list(tag="ÉTUDE")} == {x, y}
+    lib.untag([x, y], "ökonomie")
+    assert lib.tags() == [("e\u0301tude", 2)]
+
+
 def test_snapshot_restore_puts_back_exactly(two_papers: tuple[Library, int, int]) -> None:
     lib, x, y = two_papers
     lib.tag([x], ["alpha"])
