@@ -105,7 +105,10 @@ def _sniff(path: Path, head: bytes) -> None:
     lines = text.split("\n")
     if len(head) == SNIFF_BYTES:
         lines = lines[:-1]  # the last line may be cut in the middle
-    if not any(_parse_date_line(line.strip()) for line in lines):
+    # An impossible date ("Feb 30") passes here: the parser names it and its line.
+    if not any(
+        _parse_date_line(line.strip()) or _is_impossible_date_line(line.strip()) for line in lines
+    ):
         raise BadDumpError(path, "not a feed dump: no listing date line (such as 'Mar 14') found")
 
 

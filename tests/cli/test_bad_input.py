@@ -104,6 +104,12 @@ def test_an_impossible_date_line_refuses_the_file_naming_the_line(
     code, _, err = run(capsys, db_path, "import", str(dump))
     assert code == 1 and one_error_line(err)
     assert "feb.txt:7: 'Feb 30' is not a date" in err
+    # A one-page dump dated Feb 30 is told the same, not "no listing date line".
+    one_page = tmp_path / "one.txt"
+    one_page.write_text(f"Subscribe\n\nFeb 30\n\nFirst Paper Title\n\n{ABSTRACT}\n", "utf-8")
+    code, _, err = run(capsys, db_path, "import", str(one_page))
+    assert code == 1 and one_error_line(err)
+    assert "one.txt:3: 'Feb 30' is not a date" in err
     with Library.open(db_path) as lib:
         assert lib.list() == []
 

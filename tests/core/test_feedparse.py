@@ -184,7 +184,7 @@ def test_latex_fragments_kept_exactly(tmp_path: Path) -> None:
         ("data.json", json.dumps({"papers": [{"title": "x"}]}).encode(), "no listing date"),
         ("prose.txt", b"Dear diary,\n\nToday I read a paper.\n\nIt was good.\n", "no listing date"),
         ("dateonly.txt", b"new\n\nMar 14\n", "no papers"),
-        ("feb30.txt", b"Feb 30\n\nTitle\n\n", "no listing date"),
+        ("feb30.txt", b"Feb 30\n\nTitle\n\n", "'Feb 30' is not a date"),
     ],
 )
 def test_not_a_dump_is_refused(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
