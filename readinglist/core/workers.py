@@ -28,6 +28,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import IO, Any
 
+from readinglist.core.errors import UserError
 from readinglist.core.prepare import PreparedDump, Refusal, prepare_or_refuse
 
 WORKER_ARGUMENT = "--prepare-dumps-worker"
@@ -51,6 +52,8 @@ def workers_for(total_bytes: int) -> int:
     forced = os.environ.get(WORKERS_ENV, "").strip()
     if forced.isdigit():
         return int(forced)
+    if forced:  # said, but not understood: silently ignoring it would mislead
+        raise UserError(f"{WORKERS_ENV} must be a number of workers (0 for none), not {forced!r}")
     cores = _usable_cores()
     return min(cores, MAX_WORKERS) if cores > 1 and total_bytes >= PARALLEL_MIN_BYTES else 0
 

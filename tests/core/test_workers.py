@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from readinglist import Library
 from readinglist.core import workers
+from readinglist.core.errors import UserError
 from readinglist.core.prepare import PreparedDump, Refusal, prepare_or_refuse
 from tests.conftest import ROOT, make_dumps
 
@@ -112,6 +114,16 @@ def test_the_worker_count_follows_the_size_unless_set(monkeypatch: pytest.Monkey
     assert workers.workers_for(10 * workers.PARALLEL_MIN_BYTES) == 0
     monkeypatch.setenv(workers.WORKERS_ENV, "3")
     assert workers.workers_for(1) == 3
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "2.5"])
+def test_a_worker_count_not_understood_refuses_the_import_and_changes_nothing(
+    library: Library, sample_files: list[Path], monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv(workers.WORKERS_ENV, value)
+    with pytest.raises(UserError, match=f"READINGLIST_IMPORT_WORKERS must be .*'{value}'"):
+        library.import_paths(sample_files)
+    assert library.list() == []
 
 
 USER_SCRIPT = """
