@@ -15,12 +15,15 @@ from readinglist.core.library import Library
 from tests.conftest import ROOT
 
 
-def run_gui(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def run_gui(*args: str, tmp_path: Path, display: bool = True) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "READINGLIST_SETTINGS": str(tmp_path / "settings.ini"),
     }
+    if not display:  # as over ssh: no display, and no Qt platform chosen
+        for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+            env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-m", "readinglist", *args],
         cwd=ROOT,
@@ -88,3 +91,18 @@ def test_qt_bindings_do_not_drop_references_to_none() -> None:
     for _ in range(10_000):
         point.setX(1.0)
     assert sys.getrefcount(None) >= before - 10
+
+
+@pytest.mark.slow
+def test_without_a_display_the_window_says_so_in_one_line(tmp_path: Path) -> None:
+    library = tmp_path / "new.sqlite"
+    result = run_gui("--db", str(library), tmp_path=tmp_path, display=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: no display to open the window on")
+    assert result.stderr.count("\n") == 1 and not library.exists()
+    # A screenshot needs no display: it is rendered offscreen.
+    shot = tmp_path / "shot.png"
+    result = run_gui(
+        "--db", str(library), "gui", "--screenshot", str(shot), tmp_path=tmp_path, display=False
+    )
+    assert result.returncode == 0 and QImage(str(shot)).width() > 0, result.stderr
