@@ -49,9 +49,17 @@ def _import(lib: Library, args: argparse.Namespace) -> int:
     return 1 if summary.refusals else 0
 
 
+# Up to this many files already imported are named one per line; more (re-importing a whole
+# folder, as a daily habit) are one line, which --json lists in full.
+_NAMED_ALREADY_IMPORTED = 3
+
+
 def _print_summary(s: ImportSummary) -> None:
-    for path in s.already_imported:
-        print(f"{path}: already imported, nothing changed")
+    if len(s.already_imported) <= _NAMED_ALREADY_IMPORTED:
+        for path in s.already_imported:
+            print(f"{path}: already imported, nothing changed")
+    else:
+        print(f"{len(s.already_imported)} files already imported, nothing changed for them")
     print(
         f"files read: {s.files_read}, papers new: {s.papers_new}, papers already known:"
         f" {s.papers_known}, duplicates hidden: {s.duplicates_hidden},"
@@ -78,8 +86,9 @@ def _list(lib: Library, args: argparse.Namespace) -> int:
     papers = lib.load(lib.ids(_filter(args), sort=args.sort))
     if args.json:
         print_json([paper_json(p) for p in papers])
-    else:
-        print_table(papers)
+    elif not print_table(papers):
+        narrowed = args.starred or args.unread or args.tag is not None
+        print("no papers match these filters" if narrowed else "no papers")
     return 0
 
 
@@ -161,7 +170,7 @@ def _duplicates(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _merge(lib: Library, args: argparse.Namespace) -> int:
-    print(lib.merge(args.ids).message)
+    print(lib.merge([args.first, *args.others]).message)
     return 0
 
 
@@ -174,8 +183,8 @@ def _search(lib: Library, args: argparse.Namespace) -> int:
     papers = lib.search(args.query, limit=args.limit, where=_filter(args))
     if args.json:
         print_json([paper_json(p) for p in papers])
-    else:
-        print_table(papers)
+    elif not print_table(papers):
+        print("no papers found")
     return 0
 
 

@@ -52,14 +52,32 @@ class _Parser(argparse.ArgumentParser):
     Exit status 2, as for any command line that cannot be understood."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {message} (see: {self.prog} --help)\n")
+        if message.startswith("unrecognized arguments") and "--db" in message.split():
+            hint = "--db goes before the command: readinglist --db PATH COMMAND"
+        else:
+            hint = f"see: {self.prog} --help"
+        self.exit(2, f"error: {message} ({hint})\n")
+
+
+_EPILOG = """environment:
+  READINGLIST_DB            the library file, when --db is not given
+  READINGLIST_DATA_DIR      the data folder that holds library.sqlite by default
+  READINGLIST_CACHE_DIR     where the search vocabulary cache is kept
+  READINGLIST_IMPORT_WORKERS  worker processes for reading large imports (0: none)
+
+exit status: 0 done, 1 an error (one "error:" line on stderr; a refused import file
+is reported and the other files still import), 2 a command line that cannot be understood
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="readinglist",
+        usage="readinglist [--db PATH] [COMMAND [ARGS...]]",
         description="A reading list of research papers from daily feed dumps. "
         "Without a command, opens the window.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"readinglist {__version__}")
     parser.add_argument(
@@ -71,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help_text, description=help_text)
+        return sub.add_parser(
+            name, help=help_text, description=help_text, prog=f"readinglist {name}"
+        )
 
     gui = add("gui", "open the window (the default)")
     gui.add_argument(
@@ -82,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = add("import", "import feed dump files and folders (folders are searched recursively)")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="dump files and folders")
     p.add_argument("--year", type=_year, help="the year of the listing dates (default: inferred "
                    "from each file's modification date)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the summary as a JSON object")
@@ -90,11 +110,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("list", "list papers")
     _add_filters(p)
     p.add_argument("--all", action="store_true", help="include hidden duplicates")
-    p.add_argument("--sort", choices=["id", "title", "date"], default="id")
+    p.add_argument(
+        "--sort",
+        choices=["id", "title", "date"],
+        default="id",
+        help="order: id (the default, the order of import), title, or date (the last listing"
+        " date, oldest first)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
     p = add("show", "show papers in full")
-    p.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+    p.add_argument(
+        "ids", nargs="+", type=_paper_id, metavar="ID", help="paper ids, as `list` shows"
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
     for name, help_text in (
@@ -104,16 +132,20 @@ def build_parser() -> argparse.ArgumentParser:
         ("unread", "mark papers unread"),
     ):
         p = add(name, help_text)
-        p.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+        p.add_argument("ids", nargs="+", type=_paper_id, metavar="ID",
+                       help="paper ids (a hidden duplicate's id stands for its paper)")  # fmt: skip
 
     for name, help_text in (("tag", "add tags to a paper"), ("untag", "remove tags from a paper")):
         p = add(name, help_text)
-        p.add_argument("id", type=_paper_id, metavar="ID")
-        p.add_argument("tags", nargs="+", metavar="TAG")
+        p.add_argument("id", type=_paper_id, metavar="ID",
+                       help="paper id (a hidden duplicate's id stands for its paper)")  # fmt: skip
+        p.add_argument("tags", nargs="+", metavar="TAG", help="tag names (case is ignored)")
 
     p = add("note", "set a paper's note (empty text clears it)")
-    p.add_argument("id", type=_paper_id, metavar="ID")
-    p.add_argument("text", metavar="TEXT")
+    p.add_argument("id", type=_paper_id, metavar="ID",
+                   help="paper id (a hidden duplicate keeps a note of its own, given back to it"
+                   " if it is split off; its paper shows it too)")  # fmt: skip
+    p.add_argument("text", metavar="TEXT", help="the whole note, replacing the one there")
 
     p = add("duplicates", "list duplicate groups with the reasons and scores that made them")
     p.add_argument(
@@ -124,23 +156,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
     p = add("merge", "make papers one paper, shown as the first ID")
-    p.add_argument("ids", nargs="+", type=_paper_id, metavar="ID")
+    p.add_argument("first", type=_paper_id, metavar="ID", help="the paper to show")
+    p.add_argument("others", nargs="+", type=_paper_id, metavar="ID",
+                   help="papers to hide under it")  # fmt: skip
 
     p = add("split", "say a hidden duplicate is a different paper, and show it again")
-    p.add_argument("id", type=_paper_id, metavar="ID")
+    p.add_argument("id", type=_paper_id, metavar="ID", help="the hidden record's id")
 
     p = add("search", "fuzzy search titles, abstracts, tags and notes")
-    p.add_argument("query", metavar="QUERY")
-    p.add_argument("--limit", type=_limit, default=10, metavar="N")
+    p.add_argument("query", metavar="QUERY", help="words; prefixes and typos are forgiven")
+    p.add_argument("--limit", type=_limit, default=10, metavar="N",
+                   help="at most N papers, best first (default: 10)")  # fmt: skip
     _add_filters(p)
     p.add_argument("--all", action="store_true", help="include hidden duplicates")
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
     p = add("export", "export papers to BibTeX or CSV")
-    p.add_argument("--format", choices=["bibtex", "csv"], required=True)
+    p.add_argument("--format", choices=["bibtex", "csv"], required=True, help="bibtex or csv")
     p.add_argument("--output", "-o", type=Path, metavar="FILE", help="default: standard output")
     _add_filters(p)
-    p.add_argument("--query", metavar="TEXT", help="only the papers this search finds")
+    p.add_argument("--query", metavar="TEXT",
+                   help="only papers with all of these words, as search reads them (if none has"
+                   " them all: the best partial matches)")  # fmt: skip
     p.add_argument("--ids", nargs="+", type=_paper_id, metavar="ID", help="only these papers")
     p.add_argument("--ascii", action="store_true", help="BibTeX: write LaTeX commands, not UTF-8")
     p.add_argument("--no-bom", action="store_true", help="CSV: no UTF-8 byte-order mark")

@@ -41,9 +41,20 @@ def test_import_prints_summary(
         f"files read: 4, papers new: {SAMPLE_PAPERS}, papers already known: 39,"
         " duplicates hidden: 0, files refused: 0"
     )
+    # A folder imported again (a daily habit) is one line, not one per file...
     code, out, _ = run(capsys, db_path, "import", str(sample_copy))
     assert code == 0
-    assert out.count("already imported, nothing changed") == 4
+    assert out.splitlines()[0] == "4 files already imported, nothing changed for them"
+    # ...while a file or two are named.
+    one = sorted(sample_copy.iterdir())[0]
+    code, out, _ = run(capsys, db_path, "import", str(one))
+    assert out.splitlines()[0] == f"{one}: already imported, nothing changed"
+
+
+def test_an_empty_result_says_so(capsys: pytest.CaptureFixture[str], imported: Path) -> None:
+    assert run(capsys, imported, "list", "--starred") == (0, "no papers match these filters\n", "")
+    assert run(capsys, imported, "search", "zzzqqqxxy") == (0, "no papers found\n", "")
+    assert run(capsys, imported, "list", "--json", "--starred")[1] == "[]\n"
 
 
 def test_import_leaves_the_library_ready_for_a_quick_search(
@@ -132,6 +143,8 @@ def test_unknown_id_is_one_line_error(
         (["import", "--year", "2O24", "x.txt"], "error: argument --year: not a year: '2O24'"),
         (["tag", "1"], "error: the following arguments are required: TAG"),
         (["frobnicate"], "error: argument COMMAND: invalid choice: 'frobnicate'"),
+        (["merge", "1"], "error: the following arguments are required: ID (see: readinglist merge"),
+        (["list", "--db", "x"], "error: unrecognized arguments: --db x (--db goes before the"),
     ],
 )
 def test_a_command_line_that_cannot_be_understood_is_one_line(
