@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Smoke-test the frozen app the way a user meets it (ARCHITECTURE.md, habit 11).
+# Smoke-test the frozen app the way a user meets it.
 #
 #   bash packaging/smoke_test.sh [BUNDLE_EXE]      (default: dist/readinglist/readinglist)
 #

@@ -1,4 +1,4 @@
-"""The dependency direction of ARCHITECTURE.md: ui -> core <- cli, and core never loads Qt."""
+"""The dependency direction of the code: ui -> core <- cli, and core never loads Qt."""
 
 from __future__ import annotations
 

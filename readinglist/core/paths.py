@@ -1,4 +1,4 @@
-"""Where things live. Every default can be overridden (ARCHITECTURE.md, habit 6).
+"""Where things live. Every default can be overridden.
 
 The library file: `--db PATH` on the command line, else the `READINGLIST_DB` environment variable,
 else `library.sqlite` in the user data folder (platformdirs; for example

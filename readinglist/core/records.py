@@ -60,7 +60,7 @@ class Paper:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What a service changed, so a UI can refresh only that (ARCHITECTURE.md, habit 1)."""
+    """What a service changed, so a UI can refresh only that."""
 
     papers: frozenset[int] = frozenset()  # visible papers whose row content changed
     structure: bool = False  # papers appeared, disappeared or regrouped: reload lists and counts

@@ -1,10 +1,9 @@
 """Every user action, declared once: id, label, default shortcuts, handler, icon, where it shows.
 
-The registry builds the QActions, the menus, the toolbar and the shortcuts from this one table
-(ARCHITECTURE.md, habit 4; Picard's ui/enums.py + actions.py), and the Help > Keyboard Shortcuts
-list is printed from it too, so a shortcut can never be documented in one place and differ in
-another. A handler is the name of a method of `commands.Commands`; building fails loudly if it
-is missing.
+The registry builds the QActions, the menus, the toolbar and the shortcuts from this one table,
+and the Help > Keyboard Shortcuts list is printed from it too, so a shortcut can never be
+documented in one place and differ in another. A handler is the name of a method of
+`commands.Commands`; building fails loudly if it is missing.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The main window: layout and wiring, nothing else (ARCHITECTURE.md, habit 10).
+"""The main window: layout and wiring, nothing else.
 
     toolbar:  actions ........................................ search field
     sidebar | paper list (or the first-run explanation) | detail pane

@@ -1,7 +1,7 @@
 """The user's changes to the library, each made through a core service and pushed for undo.
 
 Every operation returns nothing and announces what changed once, through `changed` (a core
-`Change`, ARCHITECTURE.md habit 1): the window refreshes only what it names. A refused change
+`Change`): the window refreshes only what it names. A refused change
 (`UserError`) is announced through `failed` with its one-line message and is not pushed.
 
 Undo of a merge or split puts back the grouping its groups had before it, exactly (which record

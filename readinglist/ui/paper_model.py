@@ -1,8 +1,8 @@
 """The paper list's model: row ids in display order, papers fetched in pages on demand.
 
-ARCHITECTURE.md, habit 3 (Anki's browser table model). The core decides which papers are listed
-and in what order (`Library.ids`, `Library.search`); this model only holds the ids and loads the
-`Paper` objects of the rows the view actually draws, a page at a time, into a bounded cache. So a
+The core decides which papers are listed and in what order (`Library.ids`, `Library.search`);
+this model only holds the ids and loads the `Paper` objects of the rows the view actually draws,
+a page at a time, into a bounded cache. So a
 library of 100,000 papers costs one list of ints plus a few pages, and sorting or filtering never
 calls `data()` for rows that are not on screen. There is no QSortFilterProxyModel: `sort()` asks
 the owner for new ids (the `sortRequested` signal) instead of sorting here.

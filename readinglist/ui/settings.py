@@ -1,7 +1,7 @@
 """What the window remembers between runs: geometry, splitter, columns, sort, last folders.
 
 Stored with QSettings in an INI file so it is readable and portable. Every location is
-overridable (ARCHITECTURE.md, habit 6): `READINGLIST_SETTINGS` names the file, a portable install
+overridable: `READINGLIST_SETTINGS` names the file, a portable install
 (`READINGLIST_DATA_DIR`) keeps it next to the library, and tests pass a `QSettings` of their own.
 """
 

@@ -1,10 +1,10 @@
-"""The one way the window runs work off the GUI thread (ARCHITECTURE.md, habit 2).
+"""The one way the window runs work off the GUI thread.
 
 A `Task` wraps a function of a `TaskContext`; a runner starts it. The function runs in a worker
 thread, reports progress through `ctx.progress(value)` and polls `ctx.cancelled()`; the task's
 callbacks (success, failure, progress) are always called on the GUI thread, through queued
 signals, so they may touch widgets. Tests use `InlineTaskRunner`, which runs the function at once
-in the calling thread, so a test reads top to bottom without waiting (Picard's FakeThreadPool).
+in the calling thread, so a test reads top to bottom without waiting.
 
 A `UserError` from the function is a failure the user should read about; any other exception is a
 bug and is re-raised on the GUI thread so that it surfaces loudly (and fails the test).
