@@ -2,6 +2,9 @@
 duplicate group with merge and split. With several papers selected it offers what applies to all
 of them: tags and merge.
 
+The paper scrolls; the note stays in sight below it, so that a note already written is seen
+without scrolling past a long abstract, and there is always room to start one.
+
 It shows what it is given and announces what the reader asks for; it never calls the library
 itself (the window routes requests to `Operations`), so it is easy to test and to reuse.
 """
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QScrollBar,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -80,7 +84,7 @@ def _clear(layout: QVBoxLayout) -> None:
             widget.deleteLater()
 
 
-class DetailPane(QScrollArea):
+class DetailPane(QWidget):
     tagsAdded = Signal(list, list)  # paper ids, tag names
     tagRemoved = Signal(list, str)  # paper ids, tag name
     noteSaved = Signal(int, str)  # paper id, text
@@ -91,16 +95,28 @@ class DetailPane(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DetailPane")
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(260)
-        content = QWidget(self)
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("DetailScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        content = QWidget(self.scroll)
         content.setObjectName("DetailContent")
-        self.setWidget(content)
+        self.scroll.setWidget(content)
         layout = QVBoxLayout(content)
         layout.setContentsMargins(20, 16, 20, 20)
         layout.setSpacing(8)
+        self.note_footer = QWidget(self)
+        self.note_footer.setObjectName("NoteFooter")
+        footer = QVBoxLayout(self.note_footer)
+        footer.setContentsMargins(20, 0, 20, 6)
+        footer.setSpacing(4)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.scroll, 1)
+        outer.addWidget(self.note_footer)
 
         self.meta = _label(name="MutedLabel")
         self.title = TextView(content)
@@ -117,8 +133,10 @@ class DetailPane(QScrollArea):
         self.abstract.line_height = 125
         self.selection_list = _label(name="MutedLabel")
         self.tags = TagEditor(content)
-        self.note_label = _label("NOTE", "SectionLabel")
-        self.note = NoteEditor(content)
+        self.note_label = _label("NOTE", "SectionLabel", self.note_footer)
+        self.note = NoteEditor(self.note_footer)
+        footer.addWidget(self.note_label)
+        footer.addWidget(self.note)
         self.listed_label = _label("LISTED ON", "SectionLabel")
         self.listed = _label(name="")
         self.group_label = _label("DUPLICATES", "SectionLabel")
@@ -138,8 +156,6 @@ class DetailPane(QScrollArea):
             self.tags,
             self.selection_list,
             self.abstract,
-            self.note_label,
-            self.note,
             self.listed_label,
             self.listed,
             self.group_label,
@@ -185,8 +201,7 @@ class DetailPane(QScrollArea):
         shown_for_one: tuple[QWidget, ...] = (
             self.meta,
             self.abstract,
-            self.note_label,
-            self.note,
+            self.note_footer,
             self.listed_label,
             self.listed,
         )
@@ -208,7 +223,11 @@ class DetailPane(QScrollArea):
         self.tags.set_tags(self._union_tags(detail) if many else paper.tags, detail.dark)
         self._show_group(detail if not many else Detail())
         if previous is None or paper.id != previous.id:
-            self.verticalScrollBar().setValue(0)
+            self.paper_scroll_bar().setValue(0)
+
+    def paper_scroll_bar(self) -> QScrollBar:
+        """The scroll bar of the paper (the note below it does not scroll)."""
+        return self.scroll.verticalScrollBar()
 
     def _show_one(self, paper: Paper, detail: Detail, mark: QColor) -> None:
         state = [

@@ -154,7 +154,7 @@ def test_a_long_abstract_scrolls_with_the_reading_keys_and_the_wheel(
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
     abstract = window.detail.abstract
     assert abstract.hasFocus()
-    bar = window.detail.verticalScrollBar()
+    bar = window.detail.paper_scroll_bar()
     assert bar.maximum() > bar.pageStep()  # the pane is taller than the window
     qtbot.keyClick(abstract, Qt.Key.Key_PageDown)
     assert bar.value() == bar.pageStep()
@@ -175,6 +175,16 @@ def test_a_long_abstract_scrolls_with_the_reading_keys_and_the_wheel(
     )  # fmt: skip
     QApplication.sendEvent(abstract.viewport(), wheel)
     assert bar.value() > 0
+    # However long the abstract, and wherever it is scrolled to, the note stays in sight.
+    window.show()
+    qtbot.waitExposed(window)
+    for value in (0, bar.maximum()):
+        bar.setValue(value)
+        editor = window.detail.note.editor
+        top_left = editor.mapTo(window.detail, QPoint(0, 0))
+        assert editor.isVisible() and editor.height() > 60
+        assert window.detail.rect().contains(top_left)
+        assert top_left.y() + editor.height() <= window.detail.height()
 
 
 def test_tab_goes_down_the_pane_as_it_reads(qtbot: QtBot, window: MainWindow) -> None:
