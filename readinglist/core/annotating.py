@@ -143,11 +143,11 @@ def set_note(cur: sqlite3.Cursor, paper_id: int, text: str) -> Change:
     text = storable(text)
     group = duplicates.group_of(cur, paper_id)
     members = [paper_id] if group != paper_id else duplicates.members_of(cur, group)
-    old = dict(
-        cur.execute(
-            f"SELECT id, note FROM paper WHERE id IN ({','.join('?' * len(members))})", members
-        ).fetchall()
-    )
+    old = {
+        record: note
+        for marks, chunk in in_chunks(members)
+        for record, note in cur.execute(f"SELECT id, note FROM paper WHERE id IN ({marks})", chunk)
+    }
     new = {m: old[m] if notes.holds(text, old[m]) else "" for m in members[1:]}
     new[paper_id] = text
     changed = [m for m in members if new[m] != old[m]]

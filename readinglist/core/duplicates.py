@@ -196,12 +196,15 @@ def merge(cur: sqlite3.Cursor, ids: Sequence[int]) -> Change:
     if groups == [shown] and _all_merged_by_user(cur, everyone, shown):
         raise UserError(f"papers {', '.join(map(str, ids))} are already one paper")
     named = set(ids)
-    marks = ",".join("?" * len(everyone))
-    split_pairs = cur.execute(
-        f"SELECT paper_a, paper_b FROM cannot_link WHERE paper_a IN ({marks})"
-        f" AND paper_b IN ({marks})",
-        everyone + everyone,
-    ).fetchall()
+    members = set(everyone)
+    split_pairs = [
+        (a, b)
+        for marks, chunk in in_chunks(everyone)
+        for a, b in cur.execute(
+            f"SELECT paper_a, paper_b FROM cannot_link WHERE paper_a IN ({marks})", chunk
+        )
+        if b in members
+    ]
     cur.executemany(
         "DELETE FROM cannot_link WHERE paper_a = ? AND paper_b = ?",
         [(a, b) for a, b in split_pairs if a in named and b in named],
@@ -234,12 +237,14 @@ def merge(cur: sqlite3.Cursor, ids: Sequence[int]) -> Change:
 
 def _all_merged_by_user(cur: sqlite3.Cursor, records: list[int], shown: int) -> bool:
     """Whether every record but `shown` is hidden under it by the user's decision."""
-    marks = ",".join("?" * len(records))
-    return not cur.execute(
-        f"SELECT 1 FROM paper WHERE id IN ({marks}) AND id != ?"
-        " AND (duplicate_of IS NOT ? OR dup_by IS NOT ?) LIMIT 1",
-        [*records, shown, shown, USER],
-    ).fetchone()
+    return not any(
+        cur.execute(
+            f"SELECT 1 FROM paper WHERE id IN ({marks}) AND id != ?"
+            " AND (duplicate_of IS NOT ? OR dup_by IS NOT ?) LIMIT 1",
+            [*chunk, shown, shown, USER],
+        ).fetchone()
+        for marks, chunk in in_chunks(records)
+    )
 
 
 def split(cur: sqlite3.Cursor, paper_id: int) -> Change:
@@ -380,7 +385,6 @@ def _cannot_links(cur: sqlite3.Cursor) -> dict[tuple[int, int], str]:
 def undo_regroup(cur: sqlite3.Cursor, undo: GroupingUndo) -> Change:
     """Put back the grouping a merge or split changed (records, reasons and its cannot-links)."""
     ids = [r[0] for r in undo.rows]
-    marks = ",".join("?" * len(ids))
     # A record whose grouping changed since the change (split or merged elsewhere) stays as it is.
     now = set(_grouping_rows(cur, ids))
     unchanged = {r[0] for r in undo.rows_after if r in now}
@@ -396,16 +400,18 @@ def undo_regroup(cur: sqlite3.Cursor, undo: GroupingUndo) -> Change:
     )
     # Records an import hid under one of these since the change follow it if it is hidden
     # again: nothing is ever hidden under a hidden record.
-    moved = cur.execute(
-        "SELECT h.id FROM paper h JOIN paper s ON s.id = h.duplicate_of"
-        f" WHERE h.duplicate_of IN ({marks}) AND s.duplicate_of IS NOT NULL",
-        ids,
-    ).fetchall()
-    cur.execute(
-        "UPDATE paper SET duplicate_of = (SELECT s.duplicate_of FROM paper s"
-        f" WHERE s.id = paper.duplicate_of) WHERE duplicate_of IN ({marks})"
-        " AND duplicate_of IN (SELECT id FROM paper WHERE duplicate_of IS NOT NULL)",
-        ids,
-    )
-    touched = frozenset(ids) | {m for (m,) in moved}
+    moved: list[int] = []
+    for marks, chunk in in_chunks(ids):
+        moved += (m for (m,) in cur.execute(
+            "SELECT h.id FROM paper h JOIN paper s ON s.id = h.duplicate_of"
+            f" WHERE h.duplicate_of IN ({marks}) AND s.duplicate_of IS NOT NULL",
+            chunk,
+        ))  # fmt: skip
+        cur.execute(
+            "UPDATE paper SET duplicate_of = (SELECT s.duplicate_of FROM paper s"
+            f" WHERE s.id = paper.duplicate_of) WHERE duplicate_of IN ({marks})"
+            " AND duplicate_of IN (SELECT id FROM paper WHERE duplicate_of IS NOT NULL)",
+            chunk,
+        )
+    touched = frozenset(ids) | frozenset(moved)
     return Change(papers=touched, structure=True, tags=True, message="grouping restored")
