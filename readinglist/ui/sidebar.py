@@ -166,6 +166,7 @@ class Sidebar(QTreeView):
         self.lib = lib
         self.runner = runner
         self.counts: Counts | None = None
+        self._dumps: dict[str, DumpInfo] = {}  # imported files by entry key
         self._entries: list[Entry] = []
         self._model = QStandardItemModel(self)
         self.setModel(self._model)
@@ -228,6 +229,8 @@ class Sidebar(QTreeView):
         if generation != self._generation:
             return
         self.counts = counts
+        # By key: a tooltip per imported file, and a library may hold thousands of files.
+        self._dumps = {f"dump:{d.id}": d for d in counts.dumps}
         sections = build_sections(counts)
         entries = [e for _, group, _ in sections for e in group]
         if [e.key for e in entries] == [e.key for e in self._entries]:
@@ -244,8 +247,12 @@ class Sidebar(QTreeView):
                 item = section.child(child)
                 number = item.data(EntryRole)
                 if isinstance(number, int) and number >= 0:
-                    item.setData(entries[number].count, CountRole)
-                    item.setToolTip(self._tooltip(entries[number]))
+                    entry = entries[number]
+                    if item.data(CountRole) != entry.count:  # each change repaints the item
+                        item.setData(entry.count, CountRole)
+                    tooltip = self._tooltip(entry)
+                    if item.toolTip() != tooltip:
+                        item.setToolTip(tooltip)
 
     def _rebuild(self, sections: list[tuple[str, list[Entry], str]]) -> None:
         expanded = {
@@ -296,8 +303,8 @@ class Sidebar(QTreeView):
         self._model.appendRow(header)
 
     def _tooltip(self, entry: Entry) -> str:
-        if entry.key.startswith("dump:") and self.counts is not None:
-            dump = next(d for d in self.counts.dumps if f"dump:{d.id}" == entry.key)
+        dump = self._dumps.get(entry.key)
+        if dump is not None:
             dates = format_date_range(dump)
             return f"{dump.path}\nListed {dates}; {dump.entries} entries"
         return f"{entry.label}: {entry.count:,}"
