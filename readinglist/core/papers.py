@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from readinglist.core import notes
 from readinglist.core.clock import parse_iso
 from readinglist.core.database import in_chunks, possible_id
+from readinglist.core.gcpause import cyclic_gc_paused
 from readinglist.core.records import Paper, Sighting
 from readinglist.core.texts import tag_key
 
@@ -104,10 +105,14 @@ def count(cur: sqlite3.Cursor, where: PaperFilter = PaperFilter()) -> int:
 
 
 def load(cur: sqlite3.Cursor, ids: Sequence[int]) -> list[Paper]:
-    """Load papers by id, in the order given. Visible papers come with their group combined."""
+    """Load papers by id, in the order given. Visible papers come with their group combined.
+
+    The cyclic garbage collector is paused meanwhile: loading 100,000 papers (an export, `list`)
+    made its full passes rescan everything loaded so far, for more than half of the time."""
     loaded: dict[int, Paper] = {}
-    for _, chunk in in_chunks([i for i in dict.fromkeys(ids) if possible_id(i)]):
-        loaded.update(_load_chunk(cur, chunk))
+    with cyclic_gc_paused():
+        for _, chunk in in_chunks([i for i in dict.fromkeys(ids) if possible_id(i)]):
+            loaded.update(_load_chunk(cur, chunk))
     return [loaded[i] for i in ids if i in loaded]
 
 
