@@ -25,13 +25,24 @@ FORMATS = ("bibtex", "csv")
 
 
 def pin_citation_keys(cur: sqlite3.Cursor, papers: Sequence[Paper]) -> list[tuple[Paper, str]]:
-    """Give every paper its key, making and storing one for papers that have none yet."""
-    taken = {k.casefold() for (k,) in cur.execute(
-        "SELECT citation_key FROM paper WHERE citation_key IS NOT NULL")}  # fmt: skip
+    """Give every paper its key, making and storing one for papers that have none yet.
+
+    Call it in a write transaction; the papers may have been loaded before it began (an export
+    reads without holding the write lock). So the keys are read again here: every key taken,
+    and a key another export gave one of these papers meanwhile, which is then its key.
+    """
+    taken: set[str] = set()
+    pinned: dict[int, str] = {}  # paper -> its key: its own, else its first hidden record's
+    for record, under, key in cur.execute(
+        "SELECT id, duplicate_of, citation_key FROM paper WHERE citation_key IS NOT NULL"
+        " ORDER BY duplicate_of IS NOT NULL, id"
+    ):
+        taken.add(key.casefold())
+        pinned.setdefault(under or record, key)
     keyed: list[tuple[Paper, str]] = []
     new_keys: list[tuple[str, int]] = []
     for paper in papers:
-        key = paper.citation_key
+        key = paper.citation_key or pinned.get(paper.id)
         if key is None:
             first = paper.first_date
             year = first.year if first else paper.created_at.year

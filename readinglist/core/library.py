@@ -301,8 +301,9 @@ class Library:
         """Export the papers the filter (and the search `query`, if any) selects; return the count.
 
         `output` is a file path (written atomically), a text stream, or None for standard output.
-        Citation keys are made and stored at first export, in the same transaction that reads
-        the papers, so two exports can never hand out the same key.
+        Papers are read without the write lock (the window stays free to write meanwhile);
+        citation keys are made and stored at first export in a short write transaction that
+        reads every key again, so two exports can never hand out the same key.
         """
         if fmt not in exporting.FORMATS:
             raise UserError(f"unknown export format {fmt!r} (choose bibtex or csv)")
@@ -310,11 +311,14 @@ class Library:
             exporting.output_file(output)  # refused before any key is pinned
         if query is not None:
             self.update_search_index()
-        with self.db.write() as conn:
-            cur = raw_cursor(conn)
+        with self._reading() as cur:
             if query is not None:
                 ids = [pid for pid, _ in search.search_ids(cur, query, limit=None, where=where)]
             else:
                 ids = papers.select_ids(cur, where, "id")
-            keyed = exporting.pin_citation_keys(cur, papers.load(cur, ids))
+            loaded = papers.load(cur, ids)
+        if all(p.citation_key for p in loaded):
+            keyed = [(p, p.citation_key) for p in loaded if p.citation_key]
+        else:
+            keyed = self._write(lambda cur: exporting.pin_citation_keys(cur, loaded))
         return exporting.write_output(fmt, keyed, output, ascii_only=ascii_only, bom=bom)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pybtex.database
@@ -11,8 +13,11 @@ import pytest
 
 from readinglist import Library
 from readinglist.cli.main import main
+from readinglist.core import exporting, papers
 from readinglist.core.bibtex import decode_bibtex_field, split_bibtex_keywords
 from readinglist.core.citekeys import KEY_PATTERN
+from readinglist.core.papers import PaperFilter
+from readinglist.core.records import Paper
 from tests.core.test_import import write_dump
 from tests.factories import run_biber_validation, run_bibtex
 
@@ -77,6 +82,40 @@ def test_citation_keys_are_pinned_and_unique(
     assert {i: after[i] for i in first} == first
     assert len({k.casefold() for k in after.values() if k}) == len(after)
     capsys.readouterr()
+
+
+def test_a_key_pinned_by_another_export_meanwhile_is_kept(annotated: Library) -> None:
+    """An export reads its papers before it takes the write lock to pin their keys: a paper
+    another export keyed in between keeps that key, and no key is handed out twice."""
+    stale = annotated.list()  # as an export reads them, before anything is keyed
+    assert all(p.citation_key is None for p in stale)
+    annotated.export("csv", io.StringIO(), where=PaperFilter(ids=(stale[0].id, stale[1].id)))
+    pinned = {p.id: p.citation_key for p in annotated.load([stale[0].id, stale[1].id])}
+    keyed = annotated._write(lambda cur: exporting.pin_citation_keys(cur, stale))
+    given = {paper.id: key for paper, key in keyed}
+    assert {i: given[i] for i in pinned} == pinned
+    assert len({k.casefold() for k in given.values()}) == len(stale)
+    assert {p.id: p.citation_key for p in annotated.list()} == given
+
+
+def test_an_export_leaves_the_library_free_to_write_while_it_reads(
+    annotated: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading 100,000 papers takes seconds: the window must be able to star one meanwhile."""
+    load = papers.load
+    written = []
+
+    def load_and_write_meanwhile(cur: sqlite3.Cursor, ids: list[int]) -> list[Paper]:
+        other = sqlite3.connect(annotated.path, timeout=0)  # no waiting: a held lock fails
+        with other:
+            other.execute("UPDATE paper SET starred = 1 WHERE id = ?", (ids[0],))
+        other.close()
+        written.append(ids[0])
+        return load(cur, ids)
+
+    monkeypatch.setattr(papers, "load", load_and_write_meanwhile)
+    assert annotated.export("csv", io.StringIO()) == len(annotated.ids())
+    assert written and annotated.get(written[0]).starred
 
 
 def test_selections(annotated: Library, capsys: pytest.CaptureFixture[str]) -> None:
