@@ -164,29 +164,56 @@ def _needs_case_protection(word: str, text: str, start: int, end: int) -> bool:
             return False  # the first word, or after a colon: styles keep its capital
         after = _NEXT_WORD.match(text, end)
         return after is None or after.group(1).lower() in _AFTER_A_LABEL
-    return any(ch.isupper() for ch in word[1:]) or (
-        word[0].isupper() and any(ch.isdigit() for ch in word)
-    )
+    # The checks by character only where the whole-word ones (in C) leave a doubt: most words
+    # are lowercase or capitalised letters.
+    rest = word[1:]
+    if not rest.islower() and any(ch.isupper() for ch in rest):
+        return True
+    return word[0].isupper() and not word.isalpha() and any(ch.isdigit() for ch in word)
 
 
-def _field_pattern(ascii_only: bool, title: bool) -> re.Pattern[str]:
+# White space other than the plain space, spelt out: a class of known characters is what the
+# regular expression engine checks fastest.
+_OTHER_SPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c != " ")
+
+
+def _field_pattern(ascii_only: bool, title: bool, keyword: bool) -> re.Pattern[str]:
     """What `encode_field` must look at; every other character is written as itself.
 
-    Ligature characters are in it, so that each ligature boundary lies between two matches.
+    A character that can start or end a ligature ("-", ",", quotes) is looked at only beside
+    another such character, or beside one that is written as a command in ASCII output (an
+    em dash becomes "---"): only then can a ligature boundary fall between two pieces. The
+    pattern opens with a lookahead for the characters any match can start with, so that the
+    engine skips the rest of an abstract at once. (Looking at every comma and hyphen, and
+    trying every alternative at every character, took most of a BibTeX export's time.)
     """
-    special = re.escape("".join(_ALWAYS)) + re.escape("-`'?!,")
+    ligature_chars = "-`'?!,"
+    ligature = re.escape(ligature_chars)
+    # Characters written as something that starts or ends like a ligature (U+2009 is "\,").
+    written_so = "".join(c for c, v in _ALWAYS.items() if {v[0], v[-1]} & set(ligature_chars))
+    neighbours = ligature + re.escape(written_so)
+    special = re.escape("".join(_ALWAYS)) + re.escape(_OTHER_SPACE) + "\x00-\x1f\x7f-\x9f"
     if ascii_only:
         special += "\x80-\U0010ffff"
+        neighbours += "\x80-\U0010ffff"
+    if keyword:
+        special += ","  # always braced
     parts = [
-        r"(?P<space>^ | \Z|(?<=\s) | (?=\s))",  # a space that is not alone between two characters
-        f"(?P<char>[{special}]|[^\\S ]|[\x00-\x1f\x7f-\x9f])",  # white space, controls
+        r"(?P<space> (?:\Z|(?=\s)|(?<=^ )|(?<=\s )))",  # a space not alone between two characters
+        f"(?P<char>[{special}]|[{ligature}](?=[{neighbours}])"
+        f"|[{ligature}](?<=[{neighbours}][{ligature}]))",
     ]
+    first = f"[ {special}{ligature}]"
     if title:
         parts.insert(0, r"(?P<word>[^\W_]+)")
-    return re.compile("|".join(parts))
+        first += r"|[^\W_]"
+    return re.compile(f"(?={first})(?:{'|'.join(parts)})")
 
 
-_FIELD_PATTERNS = {(a, t): _field_pattern(a, t) for a in (False, True) for t in (False, True)}
+_FIELD_PATTERNS = {
+    (a, t, k): _field_pattern(a, t, k) for a in (False, True) for t in (False, True)
+    for k in (False, True)
+}  # fmt: skip
 
 
 def encode_field(
@@ -225,7 +252,7 @@ def encode_field(
         last_end, last_char = match.end(), piece[-1]
         return piece
 
-    return _FIELD_PATTERNS[ascii_only, title].sub(piece_for, text)
+    return _FIELD_PATTERNS[ascii_only, title, keyword].sub(piece_for, text)
 
 
 # The inverse tables of the decoder.

@@ -429,3 +429,24 @@ def test_fast_encoder_matches_on_the_sample_abstracts(sample_files: list[Path]) 
                 assert encode_field(e.title, ascii_only=ascii_only, title=True) == reference_encode(
                     e.title, ascii_only, True, False
                 )
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(categories=["Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No"]),
+        min_size=2,
+        max_size=8,
+    )
+)
+def test_a_word_is_protected_for_a_capital_after_its_first_letter_or_with_a_digit(
+    word: str,
+) -> None:
+    """The rule, written character by character (the encoder takes shortcuts through it)."""
+    from readinglist.core.bibtex import _needs_case_protection
+
+    rule = any(ch.isupper() for ch in word[1:]) or (
+        word[0].isupper() and any(ch.isdigit() for ch in word)
+    )
+    assert _needs_case_protection(word, word, 0, len(word)) == rule
+    assert _needs_case_protection("xℛ", "xℛ", 0, 2)  # a capital with no lowercase form
