@@ -33,7 +33,7 @@ from readinglist.core import (
     searchindex,
     vocabulary,
 )
-from readinglist.core.database import Database, raw_cursor
+from readinglist.core.database import Database, in_chunks, raw_cursor
 from readinglist.core.errors import UnknownPaperError, UserError
 from readinglist.core.importer import CancelCheck, ImportSummary, ProgressCallback
 from readinglist.core.papers import PaperFilter
@@ -170,14 +170,19 @@ class Library:
     def all_flagged(self, ids: Iterable[int], flag: str) -> bool:
         """Whether the papers of these records are all starred (`flag` "starred") or all read
         ("read"): what a toggle does next. A hidden record stands for its paper, as in `star`."""
+        if flag not in ("starred", "read"):
+            raise ValueError(f"not a flag: {flag!r}")
+        is_set = papers.STARRED if flag == "starred" else papers.READ
+        # One paper without it answers: most toggles (star a selection) stop in the first chunk.
         with self._reading() as cur:
-            groups = duplicates.groups_of(cur, ids)
-        where = PaperFilter(ids=tuple(groups))
-        if flag == "starred":
-            return self.count(replace(where, starred=True)) == len(groups)
-        if flag == "read":
-            return self.count(replace(where, unread=True)) == 0
-        raise ValueError(f"not a flag: {flag!r}")
+            return not any(
+                cur.execute(
+                    "SELECT 1 FROM paper r JOIN paper p ON p.id = coalesce(r.duplicate_of, r.id)"
+                    f" WHERE r.id IN ({marks}) AND NOT {is_set} LIMIT 1",
+                    chunk,
+                ).fetchone()
+                for marks, chunk in in_chunks(list(ids))
+            )
 
     def star(self, ids: Iterable[int]) -> Change:
         return self._write(lambda cur: annotating.set_flag(cur, ids, "starred", True))

@@ -134,8 +134,12 @@ class PaperTableModel(QAbstractTableModel):
 
     def refresh(self, paper_ids: Iterable[int]) -> None:
         """These papers changed: forget them and redraw their rows (they reload when drawn)."""
+        changed = list(paper_ids)
+        if len(changed) >= CACHE_LIMIT:  # (starring 100,000) looking each one up costs more
+            self.forget_all()
+            return
         rows = []
-        for paper_id in paper_ids:
+        for paper_id in changed:
             self._cache.pop(paper_id, None)
             row = self.row_of(paper_id)
             if row is not None:
