@@ -132,13 +132,17 @@ def _tag_id(cur: sqlite3.Cursor, name: str) -> int:
     return int(cur.execute("INSERT INTO tag (name) VALUES (?) RETURNING id", (name,)).fetchone()[0])
 
 
-def set_note(cur: sqlite3.Cursor, paper_id: int, text: str) -> Change:
+def set_note(cur: sqlite3.Cursor, paper_id: int, text: str, base: str | None = None) -> Change:
     """Replace the note shown for a record ("" clears it).
 
     A hidden record shows its own note, and only that is replaced. A visible paper shows the
     note of its whole group (see `notes`): the new text is stored on the visible record as
     typed, and each hidden record keeps its own note while the text holds it whole (for a split
     to give back); one the user edited or deleted is cleared.
+
+    `base` is the note the text was typed over (the window's editor), if known. Whatever was
+    written meanwhile elsewhere (another program's note, a merge that brought a record's note
+    along) was never seen, so it cannot have been deleted: it is kept, after the text typed.
     """
     text = storable(text)
     group = duplicates.group_of(cur, paper_id)
@@ -148,7 +152,19 @@ def set_note(cur: sqlite3.Cursor, paper_id: int, text: str) -> Change:
         for marks, chunk in in_chunks(members)
         for record, note in cur.execute(f"SELECT id, note FROM paper WHERE id IN ({marks})", chunk)
     }
-    new = {m: old[m] if notes.holds(text, old[m]) else "" for m in members[1:]}
+    unseen: set[int] = set()  # hidden records whose note the typist never saw
+    if base is not None:
+        base = storable(base)
+        unseen = {m for m in members[1:] if old[m] and not notes.holds(base, old[m])}
+        if old[paper_id] != base and not notes.holds(base, old[paper_id]):
+            # The record's own note changed meanwhile: its paragraphs that are new are kept.
+            added = [
+                part
+                for part in old[paper_id].split(notes.SEPARATOR)
+                if part and not notes.holds(base, part) and not notes.holds(text, part)
+            ]
+            text = notes.SEPARATOR.join([t for t in (text, *added) if t])
+    new = {m: old[m] if m in unseen or notes.holds(text, old[m]) else "" for m in members[1:]}
     new[paper_id] = text
     changed = [m for m in members if new[m] != old[m]]
     now = now_iso()
@@ -210,18 +226,29 @@ ASPECTS = ("starred", "read", "note", "tags")
 
 
 def restore(
-    cur: sqlite3.Cursor, snap: Snapshot, aspect: str | None = None, tags: Sequence[str] = ()
+    cur: sqlite3.Cursor,
+    snap: Snapshot,
+    aspect: str | None = None,
+    tags: Sequence[str] = (),
+    expect: Snapshot | None = None,
 ) -> Change:
     """Put annotations back as captured (only the records that differ are written).
 
     With an `aspect`, only that one goes back (an undo of a star puts back the stars, and
     leaves alone a note or tag written meanwhile, by another program say); for "tags", only
-    the `tags` named, if any.
+    the `tags` named, if any. `expect`: the records as the change being undone left them; if
+    their notes have changed since (another program wrote one), a "note" undo is refused
+    rather than write over what was written since.
     """
     if aspect is not None and aspect not in ASPECTS:
         raise ValueError(aspect)
     ids = [r[0] for r in snap.rows]
     now_rows = dict(zip(ids, _annotations(cur, ids).rows, strict=True))
+    changed_since = expect is not None and any(
+        now_rows.get(row[0], row)[3] != row[3] for row in expect.rows
+    )
+    if aspect == "note" and changed_since:
+        raise UserError("the note was changed elsewhere since; it is left as it is")
     wanted = [_restored(row, now_rows[row[0]], aspect, tags) for row in snap.rows]
     differ = [row for row in wanted if now_rows[row[0]] != row]
     now = now_iso()

@@ -205,19 +205,25 @@ class Library:
         names = [tags] if isinstance(tags, str) else list(tags)
         return self._write(lambda cur: annotating.remove_tags(cur, ids, names))
 
-    def set_note(self, paper_id: int, text: str) -> Change:
-        return self._write(lambda cur: annotating.set_note(cur, paper_id, text))
+    def set_note(self, paper_id: int, text: str, base: str | None = None) -> Change:
+        """Set the note shown for a paper; `base`: the note the text was typed over (see
+        `annotating.set_note`: what was written meanwhile elsewhere is then kept)."""
+        return self._write(lambda cur: annotating.set_note(cur, paper_id, text, base))
 
     def snapshot(self, ids: Iterable[int]) -> annotating.Snapshot:
         with self._reading() as cur:
             return annotating.snapshot(cur, ids)
 
     def restore(
-        self, snap: annotating.Snapshot, aspect: str | None = None, tags: Sequence[str] = ()
+        self,
+        snap: annotating.Snapshot,
+        aspect: str | None = None,
+        tags: Sequence[str] = (),
+        expect: annotating.Snapshot | None = None,
     ) -> Change:
         """Put annotations back as `snapshot` captured them: all, or one aspect ("starred",
         "read", "note", "tags", and for tags only those named): see `annotating.restore`."""
-        return self._write(lambda cur: annotating.restore(cur, snap, aspect, tags))
+        return self._write(lambda cur: annotating.restore(cur, snap, aspect, tags, expect))
 
     # -- duplicates --------------------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ def _clear(layout: QVBoxLayout) -> None:
 class DetailPane(QWidget):
     tagsAdded = Signal(list, list)  # paper ids, tag names
     tagRemoved = Signal(list, str)  # paper ids, tag name
-    noteSaved = Signal(int, str)  # paper id, text
+    noteSaved = Signal(int, str, str)  # paper id, text, the note it was typed over
     splitRequested = Signal(int)  # record id
     mergeRequested = Signal(list)  # paper ids, the one to show first
     leave = Signal()  # Escape: back to the list

@@ -2,7 +2,9 @@
 
 A save goes out 600 ms after the last keystroke, and at once when the paper changes, when the
 window closes and before an undo (`flush`). `saveRequested` carries the paper id with the text,
-so a save that is flushed while another paper is being shown still reaches the right paper.
+so a save that is flushed while another paper is being shown still reaches the right paper, and
+the note it was typed over: a note written meanwhile by another program is then kept, not
+overwritten (see `annotating.set_note`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class _Editor(QPlainTextEdit):
 
 
 class NoteEditor(QWidget):
-    saveRequested = Signal(int, str)  # paper id, text
+    saveRequested = Signal(int, str, str)  # paper id, text, the note it was typed over
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +50,7 @@ class NoteEditor(QWidget):
         layout.addWidget(self.state)
         self.paper_id: int | None = None
         self._saved_text: str | None = ""  # None: what is shown could not be saved yet
+        self._base = ""  # the note as the library had it when typing over it began
         self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
         self.editor.textChanged.connect(self._on_edit)
@@ -69,6 +72,7 @@ class NoteEditor(QWidget):
         cursor = self.editor.textCursor().position()
         self.paper_id = paper_id
         self._saved_text = text
+        self._base = text
         if self.editor.toPlainText() != text:
             self.editor.setPlainText(text)
             if same:
@@ -89,7 +93,8 @@ class NoteEditor(QWidget):
             text = self.editor.toPlainText()
             self._saved_text = text
             self.state.setText("Saved")
-            self.saveRequested.emit(self.paper_id, text)
+            base, self._base = self._base, text
+            self.saveRequested.emit(self.paper_id, text, base)
 
     def show_unsaved(self, paper_id: int, text: str) -> None:
         """This paper's note could not be saved: keep showing it as not saved (the window

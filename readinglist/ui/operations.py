@@ -73,8 +73,10 @@ class Operations(QObject):
         self.stack = stack
         self.runner = runner
         self.busy_with: str | None = None  # the big change running on a worker, if any
-        self._held_notes: list[tuple[int, str]] = []  # saved while busy: saved when it ends
+        # Notes saved while busy, saved when it ends: (paper, text, the note typed over).
+        self._held_notes: list[tuple[int, str, str | None]] = []
         self._unsaved_notes: dict[int, str] = {}  # paper -> a note whose save failed
+        self._unsaved_bases: dict[int, str | None] = {}  # ...and the note it was typed over
         # Saves of a note merge into one undo step while the reader stays in the note; each
         # return to it starts a new step (see `NoteCommand`).
         self.note_session = 0
@@ -127,8 +129,8 @@ class Operations(QObject):
     def save_held_notes(self) -> None:
         """Save the notes held while a big change ran (also called when the window closes)."""
         held, self._held_notes = self._held_notes, []
-        for paper_id, text in held:
-            self._save_note(paper_id, text)
+        for paper_id, text, base in held:
+            self._save_note(paper_id, text, base)
 
     def _background_for(self, ids: Sequence[int]) -> Background | None:
         """How a change to these papers, its undo and its redo run: on a worker if they are
@@ -171,6 +173,7 @@ class Operations(QObject):
         apply: Callable[[], Change],
         note_of: int | None = None,
         report: bool = True,
+        note_left: dict[str, Snapshot] | None = None,
     ) -> bool:
         """Apply a change and push its undo: putting back what `snapshot` captured before it.
 
@@ -199,7 +202,7 @@ class Operations(QObject):
             else:
                 command = NoteCommand(
                     note_of, text, apply, undo, self._publish, self._report, self.stack,
-                    self.note_session,
+                    self.note_session, note_left if note_left is not None else {},
                 )  # fmt: skip
             self.stack.push(command)
             self._publish(change)
@@ -246,27 +249,45 @@ class Operations(QObject):
             text = f"Untag {papers_label(len(ids))} {', '.join(tags)}"
             self._annotate(text, ids, lambda: self.lib.untag(list(ids), list(tags)), "tags", tags)
 
-    def set_note(self, paper_id: int, text: str) -> None:
+    def set_note(self, paper_id: int, text: str, base: str | None = None) -> None:
+        """Save a paper's note; `base`: the note it was typed over, so that what another
+        program wrote meanwhile is kept (see `Library.set_note`)."""
         if self.busy_with is not None:
-            self._held_notes.append((paper_id, text))
+            self._held_notes.append((paper_id, text, base))
             return
-        self._save_note(paper_id, text)
+        self._save_note(paper_id, text, base)
 
-    def _save_note(self, paper_id: int, text: str) -> None:
+    def _save_note(self, paper_id: int, text: str, base: str | None) -> None:
         already_failing = paper_id in self._unsaved_notes
-        saved = self._annotate(
+        # The group's notes as the save left them: its undo is refused once they are not
+        # (another program wrote a note since), rather than write over that note.
+        left: dict[str, Snapshot] = {}
+
+        def save() -> Change:
+            change = self.lib.set_note(paper_id, text, base)
+            left["after"] = self.lib.snapshot([paper_id])
+            return change
+
+        def undo(before: Snapshot) -> Change:
+            return self.lib.restore(before, "note", expect=left.get("after"))
+
+        saved = self._undoable(
             f"Edit the note of paper {paper_id}",
             [paper_id],
-            lambda: self.lib.set_note(paper_id, text),
-            "note",
+            self.lib.snapshot,
+            undo,
+            save,
             note_of=paper_id,
             report=not already_failing,  # said once; the retries are quiet
+            note_left=left,
         )
         if saved:
+            self._unsaved_bases.pop(paper_id, None)
             if self._unsaved_notes.pop(paper_id, None) is not None:
                 self.noteSavedLater.emit(paper_id, text)
             return
         self._unsaved_notes[paper_id] = text  # kept, and tried again until it is saved
+        self._unsaved_bases.setdefault(paper_id, base)  # typed over what was first shown
         self.noteNotSaved.emit(paper_id, text)
         if not self._closing:
             self._retry.start()
@@ -287,7 +308,7 @@ class Operations(QObject):
             self._retry.start()
             return
         for paper_id, text in list(self._unsaved_notes.items()):
-            self._save_note(paper_id, text)
+            self._save_note(paper_id, text, self._unsaved_bases.get(paper_id))
 
     # -- duplicates --------------------------------------------------------------------------------
 

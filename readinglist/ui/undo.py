@@ -114,10 +114,14 @@ class NoteCommand(ServiceCommand):
         report: Report,
         stack: QUndoStack | None = None,
         session: int = 0,
+        left: dict[str, object] | None = None,
     ) -> None:
         super().__init__(text, redo, undo, publish, report, stack=stack)
         self.paper_id = paper_id
         self.session = session  # one editing of the note: its saves are one undo step
+        # What the latest save left, filled in by the save itself: what the undo checks (it
+        # is refused if another program wrote the note since).
+        self.left = left if left is not None else {}
 
     def id(self) -> int:
         return self.ID
@@ -129,5 +133,14 @@ class NoteCommand(ServiceCommand):
             or other.session != self.session  # the reader left the note and came back
         ):
             return False
-        self._redo = other._redo  # keep our "before", take the latest text
+        # Keep our "before", take the latest text, and what its save left (for our undo).
+        later_redo, later_left, left = other._redo, other.left, self.left
+
+        def redo() -> Change:
+            change = later_redo()
+            left.update(later_left)
+            return change
+
+        left.update(later_left)
+        self._redo = redo
         return True

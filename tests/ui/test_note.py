@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -175,7 +176,7 @@ def refuse_note_saves(
     makes it take them again."""
     real_set_note = lib.set_note
 
-    def refuse(paper_id: int, text: str) -> object:
+    def refuse(paper_id: int, text: str, base: str | None = None) -> object:
         raise DatabaseError(f"{lib.path}: {reason}")
 
     monkeypatch.setattr(lib, "set_note", refuse)
@@ -249,3 +250,79 @@ def test_a_note_the_library_never_takes_is_kept_in_a_file_beside_it(
     shown = [b for b in again.findChildren(QMessageBox, "ErrorMessage") if b.isVisible()]
     assert len(shown) == 1 and str(kept) in shown[0].text()
     close_dialogs(again)
+
+
+# -- another program writes while the window shows a note ------------------------------------------
+
+
+def test_a_note_written_elsewhere_meanwhile_is_kept_when_typing_over_the_old_one(
+    qtbot: QtBot, window: MainWindow, sample_library: Library, db_path: Path
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None and window.detail.note.editor.toPlainText() == ""
+    with Library.open(db_path) as other:  # the command line, while the window shows the paper
+        other.set_note(paper, "written from the command line")
+    type_note(qtbot, window, "window words")
+    window.detail.note.flush()
+    assert sample_library.get(paper).note == "window words\n\nwritten from the command line"
+    # What the window typed over is still replaced as typed: deleting a line deletes it.
+    window.update_detail()
+    assert window.detail.note.editor.toPlainText() == sample_library.get(paper).note
+    window.detail.note.editor.setPlainText("window words")
+    window.detail.note.flush()
+    assert sample_library.get(paper).note == "window words"
+
+
+def test_a_note_a_merge_elsewhere_brought_along_is_kept_for_its_split(
+    qtbot: QtBot, window: MainWindow, sample_library: Library, db_path: Path
+) -> None:
+    shown, other_paper = window.model.ids[0], window.model.ids[1]
+    window.view.select_ids([shown], shown)
+    sample_library.set_note(other_paper, "my note on the other paper")
+    with Library.open(db_path) as other:
+        other.merge([shown, other_paper])
+    type_note(qtbot, window, "idea")  # over the note the window showed: empty
+    window.detail.note.flush()
+    assert sample_library.get(shown).note == "idea\n\nmy note on the other paper"
+    sample_library.split(other_paper)
+    assert sample_library.get(other_paper).note == "my note on the other paper"
+    assert sample_library.get(shown).note == "idea"
+
+
+def test_undo_of_a_note_edit_leaves_a_note_written_elsewhere_since(
+    qtbot: QtBot, window: MainWindow, sample_library: Library, db_path: Path
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    type_note(qtbot, window, "window note")
+    window.detail.note.flush()
+    window.view.setFocus()
+    with Library.open(db_path) as other:
+        other.set_note(paper, "written later from the command line")
+    window.commands.undo()
+    assert sample_library.get(paper).note == "written later from the command line"
+    assert "changed elsewhere" in window.status.message.text()
+    qtbot.waitUntil(window.undo_stack.canUndo)  # still there, to try again
+    with Library.open(db_path) as other:
+        other.set_note(paper, "window note")  # as the window left it: the undo goes through
+    window.commands.undo()
+    assert sample_library.get(paper).note == ""
+
+
+def test_undo_of_a_note_edited_in_several_saves_checks_the_last_one(
+    qtbot: QtBot, window: MainWindow, sample_library: Library
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    type_note(qtbot, window, "first")
+    window.detail.note.flush()
+    type_note(qtbot, window, " and second")
+    window.detail.note.flush()
+    assert window.undo_stack.count() == 1  # one visit, one step
+    window.view.setFocus()
+    window.commands.undo()
+    assert sample_library.get(paper).note == ""
+    window.commands.redo()
+    assert sample_library.get(paper).note == "first and second"
+    window.commands.undo()  # the redo's save is what the undo checks against
+    assert sample_library.get(paper).note == ""
