@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -39,6 +40,11 @@ class Database:
     def __init__(self, path: Path, engine: Engine) -> None:
         self.path = path
         self.engine = engine
+        # Noticing other programs' writes (`changed_elsewhere`): a connection of its own, whose
+        # PRAGMA data_version moves at every commit made through any other connection.
+        self._watch_lock = threading.Lock()
+        self._watcher: sqlite3.Connection | None = None
+        self._seen_version = -1
 
     @classmethod
     def open(cls, path: Path | str) -> Database:
@@ -68,7 +74,34 @@ class Database:
         return db
 
     def close(self) -> None:
+        with self._watch_lock:
+            if self._watcher is not None:
+                self._watcher.close()
+                self._watcher = None
         self.engine.dispose()
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another program (or another `Database` on this file) has committed since
+        the last call. This one's own writes do not count. The first call only starts watching.
+        A write of another program right next to one of ours may go unnoticed until the next."""
+        with self._watch_lock, translate_errors(self.path):
+            if self._watcher is None:
+                self._watcher = sqlite3.connect(  # read-only: it never creates or changes
+                    f"{self.path.resolve().as_uri()}?mode=ro",
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_SECONDS,
+                    check_same_thread=False,
+                )
+            version = int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
+            changed = self._seen_version not in (-1, version)
+            self._seen_version = version
+            return changed
+
+    def _seen_own_write(self) -> None:
+        with self._watch_lock:
+            if self._watcher is not None:
+                row = self._watcher.execute("PRAGMA data_version").fetchone()
+                self._seen_version = int(row[0])
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -86,6 +119,7 @@ class Database:
                     yield conn
             finally:
                 conn.info.pop("begin_immediate", None)
+        self._seen_own_write()  # committed: not a change made elsewhere
 
     # -- schema ------------------------------------------------------------------------------------
 

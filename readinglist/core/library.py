@@ -78,6 +78,11 @@ class Library:
     ) -> None:
         self.close()
 
+    def changed_elsewhere(self) -> bool:
+        """Whether another program has written to the library since the last call (this
+        library's own writes do not count): what a window polls to stay current."""
+        return self.db.changed_elsewhere()
+
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Cursor]:
         with self.db.read() as conn:

@@ -15,10 +15,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QStackedWidget, QToolBar, QWidget
 
+from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.core.records import Change
 from readinglist.ui import actions as registry
@@ -44,6 +45,7 @@ from readinglist.ui.tasks import TaskRunner
 DEFAULT_SIZE = (1360, 840)
 DEFAULT_SPLIT = [220, 760, 420]
 MAX_QUERY_SHOWN = 40  # characters of the search query the status bar's count repeats
+WATCH_INTERVAL_MS = 2000  # how often the window looks for changes made by other programs
 
 
 def dropped_paths(mime: QMimeData) -> list[Path]:
@@ -167,6 +169,13 @@ class MainWindow(QMainWindow):
         self.exporter.failed.connect(self.show_error)
         self.undo_stack.indexChanged.connect(self._update_undo_actions)
         self._update_undo_actions()
+        # Another program (the command line, a script, a second window) may write to the
+        # library: every couple of seconds the window looks, and shows what it changed, so
+        # that nobody acts on a stale star or count.
+        self.lib.changed_elsewhere()  # starts watching
+        self._watch = QTimer(self, interval=WATCH_INTERVAL_MS)
+        self._watch.timeout.connect(self.catch_up_with_elsewhere)
+        self._watch.start()
         kept = unsaved_notes_file(self.lib.path)
         if kept.exists():  # from an earlier run that could not save them: say so at every start
             self.show_error(
@@ -190,6 +199,19 @@ class MainWindow(QMainWindow):
         self.status.show_message(change.message)
         if change.tags:  # tags changed in bulk are re-read by the search index: now, in the back
             self.importer.prepare_search()
+
+    def catch_up_with_elsewhere(self) -> None:
+        """Show what another program changed in the library, if anything (see `_watch`)."""
+        if self.ops.busy_with is not None or self.importer.running:
+            return  # our own big change or import is writing: look again afterwards
+        try:
+            changed = self.lib.changed_elsewhere()
+        except UserError:
+            return  # the file cannot be read just now: the next look will tell
+        if changed:
+            self.apply_change(
+                Change(structure=True, tags=True, message="the library was changed elsewhere")
+            )
 
     def _new_note_session(self) -> None:
         self.ops.note_session += 1  # a return to the note: its next saves are a new undo step

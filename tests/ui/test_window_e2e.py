@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
+from readinglist.ui.main_window import MainWindow
 from readinglist.ui.settings import Settings
 from readinglist.ui.tasks import TaskRunner
+from tests.conftest import SAMPLE_PAPERS
 from tests.ui.conftest import FakePicker, close_dialogs, open_window
 from tests.ui.test_import import drop
 
@@ -107,3 +109,31 @@ def test_a_reading_session(
     assert again.papers.sort_key == "date"
     again.close()
     runner.shutdown()
+
+
+def test_the_window_shows_what_another_program_changed(
+    qtbot: QtBot, window: MainWindow, sample_library: Library, db_path: Path, tmp_path: Path
+) -> None:
+    from tests.core.test_import import ABSTRACT, write_dump
+
+    paper = window.model.ids[0]
+    window.ops.set_starred([paper], True)
+    assert not sample_library.changed_elsewhere()  # the window's own change is not news
+    window.catch_up_with_elsewhere()
+    assert window.status.message.text() != "the library was changed elsewhere"
+    with Library.open(db_path) as other:  # the command line, say
+        other.unstar([paper])
+        other.import_paths(
+            [write_dump(tmp_path / "new.txt", "Mar 3", [("From Elsewhere", ABSTRACT)])]
+        )
+    window.catch_up_with_elsewhere()  # what the window's timer does every few seconds
+    assert window.status.message.text() == "the library was changed elsewhere"
+    qtbot.waitUntil(lambda: window.model.rowCount() == SAMPLE_PAPERS + 1)
+    qtbot.waitUntil(lambda: window.sidebar.counts is not None
+                    and window.sidebar.counts.all == SAMPLE_PAPERS + 1
+                    and window.sidebar.counts.starred == 0)  # fmt: skip
+    assert not window.model.papers([paper])[0].starred
+    # Acting on it now acts on what it is: S stars the paper shown unstarred.
+    window.view.select_ids([paper], paper)
+    window.commands.toggle_star()
+    assert sample_library.get(paper).starred
