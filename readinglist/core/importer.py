@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -38,6 +39,9 @@ from readinglist.core.workers import prepared_dumps, total_size, workers_for
 # Consecutive dumps written in one transaction, up to about this many entries: few commits for a
 # bulk import, while no transaction holds the write lock long enough for the window to notice.
 ENTRIES_PER_TRANSACTION = 2000
+# ...and fewer when a transaction takes longer than this (a busy machine): the window and the
+# command line wait for the write lock while a transaction holds it, the window's star included.
+TRANSACTION_SECONDS = 0.25
 # A dump entry takes about this many bytes: what the size of the files says of the records to come.
 _BYTES_PER_ENTRY = 1500
 
@@ -126,6 +130,7 @@ def _import_paths(
     size = total_size(files)
     matcher = Matcher(expected_records=size // _BYTES_PER_ENTRY)
     batch: list[PreparedDump] = []
+    per_transaction = ENTRIES_PER_TRANSACTION
     # closing(): a cancel or an error stops the worker processes at once.
     with closing(prepared_dumps(files, year, workers_for(size))) as prepared_files:
         for done, (path, prepared, in_worker) in enumerate(prepared_files):
@@ -140,9 +145,15 @@ def _import_paths(
                 summary.refusals.append(prepared)
                 continue
             batch.append(prepared)
-            if sum(map(len, batch)) >= ENTRIES_PER_TRANSACTION:
+            entries = sum(map(len, batch))
+            if entries >= per_transaction:
+                clock = time.perf_counter()
                 _write_batch(db, batch, summary, matcher, started_at)
+                seconds = time.perf_counter() - clock
                 batch = []
+                # As many entries as fit in TRANSACTION_SECONDS at the speed just seen.
+                fit = int(entries * TRANSACTION_SECONDS / max(seconds, 1e-6))
+                per_transaction = max(1, min(ENTRIES_PER_TRANSACTION, fit))
     _write_batch(db, batch, summary, matcher, started_at)
     if progress is not None:
         progress(len(files), len(files), None)

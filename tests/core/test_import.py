@@ -11,7 +11,7 @@ import pytest
 
 from readinglist import Library
 from readinglist.core import importer
-from tests.conftest import SAMPLE_ENTRIES, SAMPLE_PAPERS
+from tests.conftest import SAMPLE_ENTRIES, SAMPLE_PAPERS, make_dumps
 
 ABSTRACT = (
     "We study how models scale with data. Our results show a power law in the number of "
@@ -304,3 +304,28 @@ def test_listings_without_abstract_of_one_paper_still_join_it(
                 (TWIN_TITLE.upper(), "")]  # fmt: skip
     import_each(library, tmp_path, listings)
     assert_grouped_also_after_recheck(library, {ABSTRACT: ["-", "-", "-"]})
+
+
+@pytest.mark.parametrize(("seconds", "sizes"), [(1e9, [20, 10]), (1e-9, [20] + [1] * 10)])
+def test_transactions_shrink_when_they_take_long(
+    library: Library,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    seconds: float,
+    sizes: list[int],
+) -> None:
+    """Other programs wait for the write lock while an import holds it: on a slow or busy
+    machine, consecutive dumps share a transaction only as long as it stays short."""
+    batches: list[int] = []
+    write_batch = importer._write_batch
+
+    def counted(db: object, batch: list[object], *args: object) -> None:
+        if batch:
+            batches.append(len(batch))
+        write_batch(db, batch, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "_write_batch", counted)
+    monkeypatch.setattr(importer, "TRANSACTION_SECONDS", seconds)
+    summary = library.import_paths(make_dumps(tmp_path / "dumps", n_files=30, per_file=100))
+    assert batches == sizes
+    assert summary.files_read == 30 and len(library.list()) == 3000
