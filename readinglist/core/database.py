@@ -9,9 +9,11 @@ second writer wait rather than report "database is locked".
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -181,6 +183,7 @@ class Database:
         name = self.path.name
         if len(name.encode()) > 200:  # room for the suffix within a file name's 255 bytes
             name = "library.sqlite"
+        _remove_abandoned_backups(self.path.parent, name)
         base = f"{name}.schema-v{version}.{_stamp()}"
         for attempt in range(1, 100):
             target = self.path.with_name(f"{base}.bak" if attempt == 1 else f"{base}-{attempt}.bak")
@@ -195,6 +198,19 @@ class Database:
                     f" ({reason}); nothing was changed"
                 ) from None
         raise DatabaseError(f"{self.path}: not upgraded: too many backups named {base}")
+
+
+# A backup being written is younger than this; an older partial one was abandoned (killed).
+_ABANDONED_AFTER_SECONDS = 600
+
+
+def _remove_abandoned_backups(folder: Path, name: str) -> None:
+    """Delete the hidden partial copies that a backup killed midway left (see `backup`)."""
+    now = time.time()
+    for leftover in folder.glob(f".{glob.escape(name)}.schema-v*.partial*"):
+        with suppress(OSError):
+            if now - leftover.stat().st_mtime > _ABANDONED_AFTER_SECONDS:
+                leftover.unlink()
 
 
 def _link_new(source: Path, target: Path) -> None:

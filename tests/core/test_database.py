@@ -137,6 +137,29 @@ def test_a_library_missing_a_table_is_one_line_error(db_path: Path) -> None:
     assert str(refused.value) == f"{db_path}: the library is damaged (no such table: dedup_key)"
 
 
+def test_a_backup_killed_midway_leaves_nothing_behind_after_the_next_upgrade(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite"
+    shutil.copy(V1_LIBRARY, path)
+    abandoned = tmp_path / ".old.sqlite.schema-v1.20260101-120000.bak.4242.partial"
+    journal = Path(f"{abandoned}-journal")
+    in_progress = tmp_path / ".old.sqlite.schema-v1.20260101-120000.bak.4343.partial"
+    for leftover in (abandoned, journal, in_progress):
+        leftover.write_bytes(b"half a copy")
+    an_hour_ago = abandoned.stat().st_mtime - 3600
+    for leftover in (abandoned, journal):
+        os.utime(leftover, (an_hour_ago, an_hour_ago))
+    other = tmp_path / ".other.sqlite.schema-v1.20260101-120000.bak.4242.partial"
+    shutil.copy(abandoned, other)  # another library's: not ours to judge
+    os.utime(other, (an_hour_ago, an_hour_ago))
+    with Library.open(path) as lib:
+        assert lib.get(1).note == "my first note"
+    assert not abandoned.exists() and not journal.exists()
+    assert in_progress.exists()  # being written by another process just now
+    assert other.exists()
+
+
 def test_an_upgrade_backup_never_replaces_a_file_and_is_never_left_half_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
