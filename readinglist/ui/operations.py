@@ -32,7 +32,7 @@ from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.core.records import Change
 from readinglist.ui.tasks import Task, TaskContext, TaskRunner
-from readinglist.ui.undo import Background, NoteCommand, ServiceCommand
+from readinglist.ui.undo import Background, NoteCommand, NoteSave, ServiceCommand
 
 S = TypeVar("S")  # a snapshot taken before a change, which its undo restores
 
@@ -173,7 +173,7 @@ class Operations(QObject):
         apply: Callable[[], Change],
         note_of: int | None = None,
         report: bool = True,
-        note_left: dict[str, Snapshot] | None = None,
+        note_save: NoteSave | None = None,
     ) -> bool:
         """Apply a change and push its undo: putting back what `snapshot` captured before it.
 
@@ -202,7 +202,7 @@ class Operations(QObject):
             else:
                 command = NoteCommand(
                     note_of, text, apply, undo, self._publish, self._report, self.stack,
-                    self.note_session, note_left if note_left is not None else {},
+                    self.note_session, note_save,
                 )  # fmt: skip
             self.stack.push(command)
             self._publish(change)
@@ -259,27 +259,18 @@ class Operations(QObject):
 
     def _save_note(self, paper_id: int, text: str, base: str | None) -> None:
         already_failing = paper_id in self._unsaved_notes
-        # The group's notes as the save left them: its undo is refused once they are not
-        # (another program wrote a note since), rather than write over that note.
-        left: dict[str, Snapshot] = {}
-
-        def save() -> Change:
-            change = self.lib.set_note(paper_id, text, base)
-            left["after"] = self.lib.snapshot([paper_id])
-            return change
-
-        def undo(before: Snapshot) -> Change:
-            return self.lib.restore(before, "note", expect=left.get("after"))
-
+        if already_failing:  # typed over what the library had when the first failed save began
+            base = self._unsaved_bases.get(paper_id, base)
+        save = NoteSave(self.lib, paper_id, text, base)
         saved = self._undoable(
             f"Edit the note of paper {paper_id}",
             [paper_id],
             self.lib.snapshot,
-            undo,
-            save,
+            lambda before: self._undo_note(before, save),
+            save.apply,
             note_of=paper_id,
             report=not already_failing,  # said once; the retries are quiet
-            note_left=left,
+            note_save=save,
         )
         if saved:
             self._unsaved_bases.pop(paper_id, None)
@@ -291,6 +282,11 @@ class Operations(QObject):
         self.noteNotSaved.emit(paper_id, text)
         if not self._closing:
             self._retry.start()
+
+    def _undo_note(self, before: Snapshot, save: NoteSave) -> Change:
+        # Refused if the notes are not as the (last) save left them: another program wrote
+        # one since, and putting back `before` would write over it.
+        return self.lib.restore(before, "note", expect=save.after)
 
     def shutdown(self) -> dict[int, str]:
         """The window closes: no more retries. Returns the notes still not saved."""

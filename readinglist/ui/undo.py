@@ -16,7 +16,9 @@ from dataclasses import replace
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from readinglist.core.annotating import Snapshot
 from readinglist.core.errors import UserError
+from readinglist.core.library import Library
 from readinglist.core.records import Change
 
 Publish = Callable[[Change], None]
@@ -99,6 +101,43 @@ class ServiceCommand(QUndoCommand):
         done(change)
 
 
+class NoteSave:
+    """One save of a paper's note, with the group's notes just before and just after it: an
+    undo checks `after` (refused if another program wrote a note since), and a save joins the
+    undo step of the one before only if nothing else wrote between them."""
+
+    def __init__(self, lib: Library, paper_id: int, text: str, base: str | None) -> None:
+        self.lib = lib
+        self.paper_id = paper_id
+        self.text = text
+        self.base = base  # the note the text was typed over
+        self.before: Snapshot | None = None
+        self.after: Snapshot | None = None
+
+    def apply(self) -> Change:
+        self.before = self.lib.snapshot([self.paper_id])
+        change = self.lib.set_note(self.paper_id, self.text, self.base)
+        self.after = self.lib.snapshot([self.paper_id])
+        return change
+
+    def followed_by(self, later: NoteSave) -> bool:
+        """Whether `later` began from the notes exactly as this save left them."""
+        return (
+            self.after is not None
+            and later.before is not None
+            and _notes(self.after) == _notes(later.before)
+        )
+
+    def absorb(self, later: NoteSave) -> None:
+        """Become the save of both: the later text, typed over this one's base (a redo writes
+        it over what the undo puts back: the notes before this save), checked as it left them."""
+        self.text, self.after = later.text, later.after
+
+
+def _notes(snapshot: Snapshot) -> list[tuple[int, str]]:
+    return [(row[0], row[3]) for row in snapshot.rows]
+
+
 class NoteCommand(ServiceCommand):
     """A note edit. Consecutive saves of one paper's note merge into one undo step."""
 
@@ -114,14 +153,12 @@ class NoteCommand(ServiceCommand):
         report: Report,
         stack: QUndoStack | None = None,
         session: int = 0,
-        left: dict[str, object] | None = None,
+        save: NoteSave | None = None,
     ) -> None:
         super().__init__(text, redo, undo, publish, report, stack=stack)
         self.paper_id = paper_id
         self.session = session  # one editing of the note: its saves are one undo step
-        # What the latest save left, filled in by the save itself: what the undo checks (it
-        # is refused if another program wrote the note since).
-        self.left = left if left is not None else {}
+        self.save = save  # its redo is `save.apply`, and its undo checks `save.after`
 
     def id(self) -> int:
         return self.ID
@@ -133,14 +170,10 @@ class NoteCommand(ServiceCommand):
             or other.session != self.session  # the reader left the note and came back
         ):
             return False
-        # Keep our "before", take the latest text, and what its save left (for our undo).
-        later_redo, later_left, left = other._redo, other.left, self.left
-
-        def redo() -> Change:
-            change = later_redo()
-            left.update(later_left)
-            return change
-
-        left.update(later_left)
-        self._redo = redo
+        if self.save is None or other.save is None:
+            self._redo = other._redo  # keep our "before", take the latest text
+            return True
+        if not self.save.followed_by(other.save):
+            return False  # another program wrote between the two saves: each undoes alone
+        self.save.absorb(other.save)  # our redo and undo read it
         return True
