@@ -47,6 +47,7 @@ class Database:
         self._watch_lock = threading.Lock()
         self._watcher: sqlite3.Connection | None = None
         self._seen_version = -1
+        self._changed_before_own_write = False  # seen as an own write began (see `write`)
 
     @classmethod
     def open(cls, path: Path | str) -> Database:
@@ -85,7 +86,8 @@ class Database:
     def changed_elsewhere(self) -> bool:
         """Whether another program (or another `Database` on this file) has committed since
         the last call. This one's own writes do not count. The first call only starts watching.
-        A write of another program right next to one of ours may go unnoticed until the next."""
+        (A write of another program committed in the instant between one of ours committing and
+        this noting it may go unnoticed, until the next write made elsewhere.)"""
         with self._watch_lock, translate_errors(self.path):
             if self._watcher is None:
                 self._watcher = sqlite3.connect(  # read-only: it never creates or changes
@@ -95,9 +97,16 @@ class Database:
                     check_same_thread=False,
                 )
             version = int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
-            changed = self._seen_version not in (-1, version)
-            self._seen_version = version
+            changed = self._changed_before_own_write or self._seen_version not in (-1, version)
+            self._seen_version, self._changed_before_own_write = version, False
             return changed
+
+    def _look_before_own_write(self) -> None:
+        with self._watch_lock:
+            if self._watcher is not None:
+                row = self._watcher.execute("PRAGMA data_version").fetchone()
+                if self._seen_version not in (-1, int(row[0])):
+                    self._changed_before_own_write = True
 
     def _seen_own_write(self) -> None:
         with self._watch_lock:
@@ -118,6 +127,9 @@ class Database:
             conn.info["begin_immediate"] = True
             try:
                 with conn.begin():
+                    # We hold the write lock: whatever the watcher sees committed by now was
+                    # written elsewhere, and must not pass for part of our own write.
+                    self._look_before_own_write()
                     yield conn
             finally:
                 conn.info.pop("begin_immediate", None)
