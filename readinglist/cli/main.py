@@ -52,7 +52,10 @@ class _Parser(argparse.ArgumentParser):
     Exit status 2, as for any command line that cannot be understood."""
 
     def error(self, message: str) -> NoReturn:
-        if message.startswith("unrecognized arguments") and "--db" in message.split():
+        given = message.split()
+        if message.startswith("unrecognized arguments") and any(
+            word == "--db" or word.startswith("--db=") for word in given
+        ):
             hint = "--db goes before the command: readinglist --db PATH COMMAND"
         else:
             hint = f"see: {self.prog} --help"

@@ -50,8 +50,16 @@ def pin_citation_keys(cur: sqlite3.Cursor, papers: Sequence[Paper]) -> list[tupl
             taken.add(key.casefold())
             new_keys.append((key, paper.id))
         keyed.append((paper, key))
+    if len({key.casefold() for _, key in keyed}) < len(keyed):
+        # Two of these papers answer to one key: they were read before a merge elsewhere made
+        # them one paper. Read too early to export: the caller reads them again, under the lock.
+        raise StalePapersError
     cur.executemany("UPDATE paper SET citation_key = ? WHERE id = ?", new_keys)
     return keyed
+
+
+class StalePapersError(Exception):
+    """The papers given to `pin_citation_keys` no longer match the library."""
 
 
 def write(fmt: str, keyed: Sequence[tuple[Paper, str]], out: TextIO, *, ascii_only: bool,

@@ -159,14 +159,18 @@ class Library:
         return found[0]
 
     def tags(self) -> builtins.list[tuple[str, int]]:
-        """Every tag with the number of visible papers carrying it, by name."""
+        """Every tag with the number of visible papers carrying it, by name. Spellings of one
+        tag (`tag_key`) are one entry, under the first one made: a library from before tags
+        were matched beyond ASCII case may hold "Ökonomie" and "ökonomie" as two rows."""
         with self._reading() as cur:
             return [
                 (name, int(n))
                 for name, n in cur.execute(
-                    "SELECT t.name, count(DISTINCT coalesce(p.duplicate_of, p.id)) FROM tag t"
-                    " JOIN paper_tag pt ON pt.tag_id = t.id JOIN paper p ON p.id = pt.paper_id"
-                    " GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+                    "SELECT (SELECT f.name FROM tag f WHERE tag_key(f.name) = tag_key(t.name)"
+                    " ORDER BY f.id LIMIT 1), count(DISTINCT coalesce(p.duplicate_of, p.id))"
+                    " FROM tag t JOIN paper_tag pt ON pt.tag_id = t.id"
+                    " JOIN paper p ON p.id = pt.paper_id"
+                    " GROUP BY tag_key(t.name) ORDER BY 1 COLLATE NOCASE"
                 )
             ]
 
@@ -327,14 +331,21 @@ class Library:
             exporting.output_file(output)  # refused before any key is pinned
         if query is not None:
             self.update_search_index()
-        with self._reading() as cur:
+
+        def selected(cur: sqlite3.Cursor) -> builtins.list[Paper]:
             if query is not None:
                 ids = [pid for pid, _ in search.search_ids(cur, query, limit=None, where=where)]
             else:
                 ids = papers.select_ids(cur, where, "id")
-            loaded = papers.load(cur, ids)
+            return papers.load(cur, ids)
+
+        with self._reading() as cur:
+            loaded = selected(cur)
         if all(p.citation_key for p in loaded):
             keyed = [(p, p.citation_key) for p in loaded if p.citation_key]
         else:
-            keyed = self._write(lambda cur: exporting.pin_citation_keys(cur, loaded))
+            try:
+                keyed = self._write(lambda cur: exporting.pin_citation_keys(cur, loaded))
+            except exporting.StalePapersError:  # merged elsewhere meanwhile: read again, locked
+                keyed = self._write(lambda cur: exporting.pin_citation_keys(cur, selected(cur)))
         return exporting.write_output(fmt, keyed, output, ascii_only=ascii_only, bom=bom)

@@ -25,6 +25,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from readinglist.core.papers import PaperFilter
+from readinglist.core.texts import tag_key
 from readinglist.core.vocabulary import Vocabulary, vocabulary, words
 
 __all__ = ["search_ids", "search_page"]
@@ -140,7 +141,8 @@ class _Search:
         selective = [
             (w.starred, f"{to_group} paper p WHERE starred", ()),
             (w.tag is not None, f"{to_group} tag t JOIN paper_tag pt ON pt.tag_id = t.id"
-             " JOIN paper p ON p.id = pt.paper_id WHERE t.name = ?", (w.tag,)),
+             " JOIN paper p ON p.id = pt.paper_id WHERE tag_key(t.name) = ?",
+             (tag_key(w.tag) if w.tag is not None else "",)),
             (w.dump_id is not None, f"{to_group} sighting s JOIN paper p ON p.id = s.paper_id"
              " WHERE s.dump_id = ?", (w.dump_id,)),
             (w.ids is not None, f"{to_group} json_each(?) j JOIN paper p ON p.id = j.value",

@@ -145,6 +145,7 @@ def test_unknown_id_is_one_line_error(
         (["frobnicate"], "error: argument COMMAND: invalid choice: 'frobnicate'"),
         (["merge", "1"], "error: the following arguments are required: ID (see: readinglist merge"),
         (["list", "--db", "x"], "error: unrecognized arguments: --db x (--db goes before the"),
+        (["list", "--db=x"], "error: unrecognized arguments: --db=x (--db goes before the"),
     ],
 )
 def test_a_command_line_that_cannot_be_understood_is_one_line(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pybtex.database
 import pytest
@@ -192,3 +194,28 @@ def test_json_keys_after_export(annotated: Library, capsys: pytest.CaptureFixtur
     assert main(["--db", db, "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert all(f"{{{p['citation_key']}," in bib for p in listed)
+
+
+def test_an_export_racing_a_merge_elsewhere_never_gives_one_key_twice(
+    sample_library: Library, db_path: Path
+) -> None:
+    lib = sample_library
+    p, r = lib.ids()[:2]
+    lib.export("csv", io.StringIO(), where=PaperFilter(ids=(p,)))
+    assert lib.get(p).citation_key and not lib.get(r).citation_key
+    real_write = lib._write
+    calls = []
+
+    def write_after_a_merge_elsewhere(op: Any) -> Any:  # the export read, not yet pinned
+        if not calls:
+            calls.append(1)
+            with Library.open(db_path) as other:
+                other.merge([r, p])  # another program: r shown, p hidden under it
+        return real_write(op)
+
+    lib._write = write_after_a_merge_elsewhere  # type: ignore[method-assign]
+    out = io.StringIO()
+    lib.export("bibtex", out)
+    keys = re.findall(r"^@misc\{([^,]+),", out.getvalue(), re.M)
+    dupes = {k for k in keys if keys.count(k) > 1}
+    assert not dupes, dupes

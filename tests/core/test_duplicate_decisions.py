@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from readinglist import Library
 from readinglist.core import matching
 from readinglist.core.errors import UserError
+from readinglist.core.papers import PaperFilter
 from tests.core.test_import import write_dump
 
 ABSTRACT_X = (
@@ -228,6 +230,21 @@ def test_a_tag_is_one_tag_in_any_case_and_unicode_form(
     assert {p.id for p in lib.list(tag="ÉTUDE")} == {x, y}
     lib.untag([x, y], "ökonomie")
     assert lib.tags() == [("e\u0301tude", 2)]
+
+
+def test_spellings_of_a_tag_stored_apart_by_an_older_version_are_one_tag(
+    two_papers: tuple[Library, int, int],
+) -> None:
+    lib, x, y = two_papers
+    lib.tag([x], "Ökonomie")
+    with sqlite3.connect(lib.path) as con:  # as SQLite's ASCII-only NOCASE let it be stored
+        tag = con.execute("INSERT INTO tag (name) VALUES ('ökonomie') RETURNING id").fetchone()[0]
+        con.execute("INSERT INTO paper_tag (paper_id, tag_id) VALUES (?, ?)", (y, tag))
+    con.close()
+    assert lib.tags() == [("Ökonomie", 2)]
+    assert {p.id for p in lib.list(tag="ÖKONOMIE")} == {x, y}
+    title = lib.get(y).title
+    assert [p.id for p in lib.search(title, where=PaperFilter(tag="ökonomie"))][:1] == [y]
 
 
 def test_snapshot_restore_puts_back_exactly(two_papers: tuple[Library, int, int]) -> None:
