@@ -258,7 +258,10 @@ class Operations(QObject):
         self._save_note(paper_id, text, base)
 
     def _save_note(self, paper_id: int, text: str, base: str | None) -> None:
-        already_failing = paper_id in self._unsaved_notes
+        # The save in hand carries a note that failed before: out of the way while it runs, or
+        # the window, refreshed by this very save, would show the older unsaved text again.
+        failed_before = self._unsaved_notes.pop(paper_id, None)
+        already_failing = failed_before is not None
         if already_failing:  # typed over what the library had when the first failed save began
             base = self._unsaved_bases.get(paper_id, base)
         save = NoteSave(self.lib, paper_id, text, base)
@@ -274,7 +277,7 @@ class Operations(QObject):
         )
         if saved:
             self._unsaved_bases.pop(paper_id, None)
-            if self._unsaved_notes.pop(paper_id, None) is not None:
+            if already_failing:
                 self.noteSavedLater.emit(paper_id, text)
             return
         self._unsaved_notes[paper_id] = text  # kept, and tried again until it is saved
@@ -283,10 +286,12 @@ class Operations(QObject):
         if not self._closing:
             self._retry.start()
 
-    def _undo_note(self, before: Snapshot, save: NoteSave) -> Change:
+    def _undo_note(self, _first_before: Snapshot, save: NoteSave) -> Change:
         # Refused if the notes are not as the (last) save left them: another program wrote
-        # one since, and putting back `before` would write over it.
-        return self.lib.restore(before, "note", expect=save.after)
+        # one since, and putting them back would write over it. What goes back is the notes
+        # as they were just before the step was (re)done: a note another program wrote
+        # between an undo and a redo stays.
+        return save.undo()
 
     def shutdown(self) -> dict[int, str]:
         """The window closes: no more retries. Returns the notes still not saved."""

@@ -120,6 +120,15 @@ class NoteSave:
         self.after = self.lib.snapshot([self.paper_id])
         return change
 
+    def undo(self) -> Change:
+        """Put the notes back as they were just before the latest `apply`, unless they have
+        changed since it (refused: `UserError`). A redo then types the text over the note as
+        the undo left it."""
+        assert self.before is not None
+        change = self.lib.restore(self.before, "note", expect=self.after)
+        self.base = self.lib.get(self.paper_id).note
+        return change
+
     def followed_by(self, later: NoteSave) -> bool:
         """Whether `later` began from the notes exactly as this save left them."""
         return (

@@ -161,3 +161,83 @@ def test_a_note_written_elsewhere_after_a_failed_save_is_kept(
     qtbot.keyClicks(note.editor, " 2")
     note.flush()
     assert "external" in sample_library.get(a).note, sample_library.get(a).note
+
+
+def test_an_undo_after_a_redo_over_a_note_written_elsewhere_keeps_that_note(
+    qtbot: QtBot, window: MainWindow, sample_library: Library, db_path: Path
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    type_note(qtbot, window, "mine")
+    window.detail.note.flush()
+    window.view.setFocus()
+    window.commands.undo()
+    assert sample_library.get(paper).note == ""
+    with Library.open(db_path) as other:
+        other.set_note(paper, "cli")
+    window.catch_up_with_elsewhere()
+    window.commands.redo()
+    assert sample_library.get(paper).note == "mine\n\ncli"
+    window.commands.undo()  # back to the note just before the redo
+    assert sample_library.get(paper).note == "cli"
+
+
+@pytest.mark.parametrize("edit", ["delete", "append"])
+def test_a_redo_gives_exactly_the_note_after_its_step(
+    qtbot: QtBot, window: MainWindow, sample_library: Library, db_path: Path, edit: str
+) -> None:
+    """The step's first save kept a note written elsewhere; the second saw it and deleted it,
+    or added to it: the redo gives that note, not the one the first save typed over."""
+    paper = window.view.current_id()
+    assert paper is not None
+    note = window.detail.note
+    window.ops.note_session += 1
+    type_note(qtbot, window, "mine")
+    with Library.open(db_path) as other:  # before the window saves
+        other.set_note(paper, "ext")
+    note.flush()
+    assert note.editor.toPlainText() == "mine\n\next"
+    if edit == "delete":
+        note.editor.setPlainText("mine")  # a deliberate deletion
+    else:
+        _end(window)
+        qtbot.keyClicks(note.editor, " more")
+    note.flush()
+    after = sample_library.get(paper).note
+    assert after == ("mine" if edit == "delete" else "mine\n\next more")
+    assert window.undo_stack.count() == 1
+    window.view.setFocus()
+    window.commands.undo()
+    assert sample_library.get(paper).note == "ext"
+    window.commands.redo()
+    assert sample_library.get(paper).note == after
+
+
+def test_after_a_failed_save_a_good_one_shows_and_undoes_as_saved(
+    qtbot: QtBot, window: MainWindow, sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paper = window.view.current_id()
+    assert paper is not None
+    window.ops.set_note(paper, "old")
+    window.ops.note_session += 1
+    note = window.detail.note
+    take_again = refuse_note_saves(monkeypatch, sample_library, "the library is busy")
+    _end(window)
+    qtbot.keyClicks(note.editor, " one")
+    note.flush()  # refused
+    take_again()
+    qtbot.keyClicks(note.editor, " two")
+    note.flush()  # saved
+    assert sample_library.get(paper).note == "old one two"
+    assert note.editor.toPlainText() == "old one two"  # not the failed text shown again
+    window.view.setFocus()
+    window.commands.undo()
+    assert sample_library.get(paper).note == "old"
+    window.commands.redo()
+    assert sample_library.get(paper).note == "old one two"
+    window.commands.undo()
+    window.commands.undo()
+    assert sample_library.get(paper).note == ""
+    window.commands.redo()
+    window.commands.redo()
+    assert sample_library.get(paper).note == "old one two"
