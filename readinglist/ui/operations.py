@@ -152,8 +152,6 @@ class Operations(QObject):
         apply: Callable[[], Change],
         aspect: str,
         tags: Sequence[str] = (),
-        note_of: int | None = None,
-        report: bool = True,
     ) -> bool:
         """Apply an annotation change, with a snapshot of the papers' groups as its undo. The
         undo puts back only what the change was about (`aspect`, and the `tags` it named): what
@@ -162,7 +160,7 @@ class Operations(QObject):
         def undo(before: Snapshot) -> Change:
             return self.lib.restore(before, aspect, tags)
 
-        return self._undoable(text, ids, self.lib.snapshot, undo, apply, note_of, report)
+        return self._undoable(text, ids, self.lib.snapshot, undo, apply)
 
     def _undoable(
         self,
@@ -171,16 +169,16 @@ class Operations(QObject):
         snapshot: Callable[[Sequence[int]], S],
         restore: Callable[[S], Change],
         apply: Callable[[], Change],
-        note_of: int | None = None,
         report: bool = True,
-        note_save: NoteSave | None = None,
+        note: NoteSave | None = None,
     ) -> bool:
         """Apply a change and push its undo: putting back what `snapshot` captured before it.
+        A `note` save is its own apply and undo (`NoteSave`), and never waits for a big change.
 
         Returns False if the change was refused or declined (a big change still running)."""
-        if note_of is None and self.declined_while_busy():
+        if note is None and self.declined_while_busy():
             return False
-        background = None if note_of is not None else self._background_for(ids)
+        background = None if note is not None else self._background_for(ids)
 
         def work() -> tuple[S, Change]:
             before = snapshot(ids)
@@ -195,15 +193,14 @@ class Operations(QObject):
             def undo() -> Change:
                 return restore(before)
 
-            if note_of is None:
+            if note is None:
                 command = ServiceCommand(
                     text, apply, undo, self._publish, self._report, background, self.stack
                 )
             else:
                 command = NoteCommand(
-                    note_of, text, apply, undo, self._publish, self._report, self.stack,
-                    self.note_session, note_save,
-                )  # fmt: skip
+                    text, note, self._publish, self._report, self.stack, self.note_session
+                )
             self.stack.push(command)
             self._publish(change)
 
@@ -268,12 +265,11 @@ class Operations(QObject):
         saved = self._undoable(
             f"Edit the note of paper {paper_id}",
             [paper_id],
-            self.lib.snapshot,
-            lambda before: self._undo_note(before, save),
+            lambda _ids: None,  # the save reads the notes before and after itself
+            lambda _before: save.undo(),
             save.apply,
-            note_of=paper_id,
             report=not already_failing,  # said once; the retries are quiet
-            note_save=save,
+            note=save,
         )
         if saved:
             self._unsaved_bases.pop(paper_id, None)
@@ -285,13 +281,6 @@ class Operations(QObject):
         self.noteNotSaved.emit(paper_id, text)
         if not self._closing:
             self._retry.start()
-
-    def _undo_note(self, _first_before: Snapshot, save: NoteSave) -> Change:
-        # Refused if the notes are not as the (last) save left them: another program wrote
-        # one since, and putting them back would write over it. What goes back is the notes
-        # as they were just before the step was (re)done: a note another program wrote
-        # between an undo and a redo stays.
-        return save.undo()
 
     def shutdown(self) -> dict[int, str]:
         """The window closes: no more retries. Returns the notes still not saved."""

@@ -121,9 +121,10 @@ class NoteSave:
         return change
 
     def undo(self) -> Change:
-        """Put the notes back as they were just before the latest `apply`, unless they have
-        changed since it (refused: `UserError`). A redo then types the text over the note as
-        the undo left it."""
+        """Put the notes back as they were just before the latest `apply` (a note another
+        program wrote between an undo and a redo stays), unless they have changed since it:
+        refused (`UserError`) rather than write over what another program wrote. A redo then
+        types the text over the note as the undo left it."""
         assert self.before is not None
         change = self.lib.restore(self.before, "note", expect=self.after)
         self.base = self.lib.get(self.paper_id).note
@@ -154,20 +155,17 @@ class NoteCommand(ServiceCommand):
 
     def __init__(
         self,
-        paper_id: int,
         text: str,
-        redo: Callable[[], Change],
-        undo: Callable[[], Change],
+        save: NoteSave,
         publish: Publish,
         report: Report,
         stack: QUndoStack | None = None,
         session: int = 0,
-        save: NoteSave | None = None,
     ) -> None:
-        super().__init__(text, redo, undo, publish, report, stack=stack)
-        self.paper_id = paper_id
+        super().__init__(text, save.apply, save.undo, publish, report, stack=stack)
+        self.paper_id = save.paper_id
         self.session = session  # one editing of the note: its saves are one undo step
-        self.save = save  # its redo is `save.apply`, and its undo checks `save.after`
+        self.save = save
 
     def id(self) -> int:
         return self.ID
@@ -179,9 +177,6 @@ class NoteCommand(ServiceCommand):
             or other.session != self.session  # the reader left the note and came back
         ):
             return False
-        if self.save is None or other.save is None:
-            self._redo = other._redo  # keep our "before", take the latest text
-            return True
         if not self.save.followed_by(other.save):
             return False  # another program wrote between the two saves: each undoes alone
         self.save.absorb(other.save)  # our redo and undo read it
