@@ -96,23 +96,29 @@ class Database:
                     timeout=BUSY_TIMEOUT_SECONDS,
                     check_same_thread=False,
                 )
-            version = int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
-            changed = self._changed_before_own_write or self._seen_version not in (-1, version)
+            version = self._watched_version()
+            changed = self._changed_before_own_write or self._unseen(version)
             self._seen_version, self._changed_before_own_write = version, False
             return changed
 
     def _look_before_own_write(self) -> None:
         with self._watch_lock:
-            if self._watcher is not None:
-                row = self._watcher.execute("PRAGMA data_version").fetchone()
-                if self._seen_version not in (-1, int(row[0])):
-                    self._changed_before_own_write = True
+            if self._watcher is not None and self._unseen(self._watched_version()):
+                self._changed_before_own_write = True
 
     def _seen_own_write(self) -> None:
         with self._watch_lock:
             if self._watcher is not None:
-                row = self._watcher.execute("PRAGMA data_version").fetchone()
-                self._seen_version = int(row[0])
+                self._seen_version = self._watched_version()
+
+    def _watched_version(self) -> int:
+        """The watching connection's data_version (with `_watch_lock` held, once watching)."""
+        assert self._watcher is not None
+        return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
+
+    def _unseen(self, version: int) -> bool:
+        """Whether `version` tells of commits since the last one seen (once watching)."""
+        return self._seen_version not in (-1, version)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
