@@ -22,6 +22,19 @@ from readinglist.ui.tasks import TaskRunner
 from tests.ui.conftest import FakePicker, close_dialogs, open_window
 
 
+def merged_with_notes(
+    qtbot: QtBot, window: MainWindow, note_a: str, note_b: str
+) -> tuple[int, int]:
+    """The first two papers, given these notes, merged (b hidden under a), with a current."""
+    a, b = window.model.ids[:2]
+    window.ops.set_note(a, note_a)
+    window.ops.set_note(b, note_b)
+    window.ops.merge([a, b])
+    qtbot.waitUntil(lambda: b not in window.model.ids)
+    window.view.select_ids([a], a)
+    return a, b
+
+
 def type_note(qtbot: QtBot, window: MainWindow, text: str) -> None:
     editor = window.detail.note.editor
     editor.setFocus()
@@ -104,12 +117,7 @@ def test_typing_a_hidden_records_note_keeps_every_keystroke(
 def test_splitting_while_typing_saves_the_note_first(
     qtbot: QtBot, window: MainWindow, sample_library: Library
 ) -> None:
-    a, b = window.model.ids[:2]
-    window.ops.set_note(a, "na")
-    window.ops.set_note(b, "nb")
-    window.ops.merge([a, b])
-    qtbot.waitUntil(lambda: b not in window.model.ids)
-    window.view.select_ids([a], a)
+    a, b = merged_with_notes(qtbot, window, "na", "nb")
     editor = window.detail.note.editor
     editor.setFocus()
     editor.moveCursor(QTextCursor.MoveOperation.End)

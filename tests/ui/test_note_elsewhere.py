@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
 from readinglist.ui.main_window import MainWindow
-from tests.ui.test_note import refuse_note_saves, type_note
+from tests.ui.test_note import merged_with_notes, refuse_note_saves, type_note
 
 
 def _end(window: MainWindow) -> None:
@@ -43,12 +43,7 @@ def test_redo_of_saves_merged_into_one_step_writes_the_last_text_over_an_existin
 def test_redo_of_merged_saves_keeps_a_deleted_hidden_note_deleted(
     qtbot: QtBot, window: MainWindow, sample_library: Library
 ) -> None:
-    a, b = window.model.ids[:2]
-    window.ops.set_note(a, "pa")
-    window.ops.set_note(b, "pb")
-    window.ops.merge([a, b])
-    qtbot.waitUntil(lambda: b not in window.model.ids)
-    window.view.select_ids([a], a)
+    a, b = merged_with_notes(qtbot, window, "pa", "pb")
     note = window.detail.note
     assert note.editor.toPlainText() == "pa\n\npb"
     note.editor.setFocus()
